@@ -1,0 +1,33 @@
+package io.gitjob.job;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import io.gitjob.events.GitRepoEvent;
+import io.gitjob.support.EventIntake;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+
+/** Where job-service consumes {@code gitrepo-events}. */
+@ApplicationScoped
+public class GitRepoEventsConsumer {
+
+    private static final Logger LOG = Logger.getLogger(GitRepoEventsConsumer.class);
+
+    @Inject
+    EventIntake intake;
+
+    @Incoming("gitrepo-events")
+    @Blocking
+    public void consume(ConsumerRecord<String, byte[]> record) {
+        intake.accept(record, GitRepoEvent.class, this::handle);
+    }
+
+    void handle(GitRepoEvent event) {
+        LOG.infof("%s %s (generation %d, forceSyncGeneration %d)", event.type(), event.key(), event.generation(),
+                event.forceSyncGeneration());
+    }
+}
