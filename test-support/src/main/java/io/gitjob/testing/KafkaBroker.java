@@ -56,6 +56,14 @@ public final class KafkaBroker {
     }
 
     private static boolean dockerAvailable() {
+        // Ask Testcontainers only where there is a sign of Docker: its probe logs errors when there is none.
+        boolean hint = System.getenv("DOCKER_HOST") != null
+                || java.nio.file.Files.exists(java.nio.file.Path.of("/var/run/docker.sock"))
+                || java.nio.file.Files.exists(java.nio.file.Path.of(System.getProperty("user.home"),
+                        ".testcontainers.properties"));
+        if (!hint) {
+            return false;
+        }
         try {
             return DockerClientFactory.instance().isDockerAvailable();
         } catch (RuntimeException | LinkageError e) {
