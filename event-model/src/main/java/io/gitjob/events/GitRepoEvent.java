@@ -21,20 +21,28 @@ import com.fasterxml.jackson.annotation.JsonTypeName;
 })
 public sealed interface GitRepoEvent extends Event {
 
-    /** A GitRepo appeared (or was first seen by the watcher). */
+    /**
+     * A GitRepo appeared (or was first seen by the watcher).
+     *
+     * @param commit the latest commit the watcher knows of this GitRepo; null if none yet
+     */
     @JsonTypeName("gitrepo.added")
     record Added(String eventId, Instant time, GitRepoRef gitRepo, long generation, long forceSyncGeneration,
-            RepoSpec spec) implements GitRepoEvent {
+            RepoSpec spec, String commit) implements GitRepoEvent {
         public Added {
             Checks.common(eventId, time, gitRepo, generation, forceSyncGeneration);
             Checks.required(spec, "spec");
         }
     }
 
-    /** {@code metadata.generation} moved on: the spec changed. */
+    /**
+     * {@code metadata.generation} moved on: the spec changed.
+     *
+     * @param commit the latest commit the watcher knows of this GitRepo (the one to apply); null if none yet
+     */
     @JsonTypeName("gitrepo.spec-changed")
     record SpecChanged(String eventId, Instant time, GitRepoRef gitRepo, long generation, long forceSyncGeneration,
-            RepoSpec spec, long previousGeneration) implements GitRepoEvent {
+            RepoSpec spec, long previousGeneration, String commit) implements GitRepoEvent {
         public SpecChanged {
             Checks.common(eventId, time, gitRepo, generation, forceSyncGeneration);
             Checks.required(spec, "spec");
@@ -42,10 +50,14 @@ public sealed interface GitRepoEvent extends Event {
         }
     }
 
-    /** {@code spec.forceSyncGeneration} moved on: the user asked for the repo to be applied again. */
+    /**
+     * {@code spec.forceSyncGeneration} moved on: the user asked for the repo to be applied again.
+     *
+     * @param commit the latest commit the watcher knows of this GitRepo (the one to apply); null if none yet
+     */
     @JsonTypeName("gitrepo.force-sync")
     record ForceSync(String eventId, Instant time, GitRepoRef gitRepo, long generation, long forceSyncGeneration,
-            RepoSpec spec, long previousForceSyncGeneration) implements GitRepoEvent {
+            RepoSpec spec, long previousForceSyncGeneration, String commit) implements GitRepoEvent {
         public ForceSync {
             Checks.common(eventId, time, gitRepo, generation, forceSyncGeneration);
             Checks.required(spec, "spec");

@@ -17,9 +17,9 @@ final class SampleEvents {
 
     static List<Event> all() {
         return List.of(
-                new GitRepoEvent.Added("e1", TIME, REPO, 1, 0, SPEC),
-                new GitRepoEvent.SpecChanged("e2", TIME, REPO, 2, 0, SPEC, 1),
-                new GitRepoEvent.ForceSync("e3", TIME, REPO, 2, 1, SPEC, 0),
+                new GitRepoEvent.Added("e1", TIME, REPO, 1, 0, SPEC, null),
+                new GitRepoEvent.SpecChanged("e2", TIME, REPO, 2, 0, SPEC, 1, COMMIT),
+                new GitRepoEvent.ForceSync("e3", TIME, REPO, 2, 1, SPEC, 0, COMMIT),
                 new GitRepoEvent.Deleted("e4", TIME, REPO, 2, 1),
                 new GitRepoEvent.CommitDetected("e5", TIME, REPO, 2, 1, SPEC.repo(), "main", COMMIT, null, 0.25,
                         CommitSource.POLL),

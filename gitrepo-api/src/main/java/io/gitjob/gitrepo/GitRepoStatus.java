@@ -20,6 +20,7 @@ public class GitRepoStatus {
     private Long updateGeneration;
     private String gitJobStatus;
     private String lastPollingTriggered;
+    private String observedEventTime;
     private List<GitRepoCondition> conditions = new ArrayList<>();
     private final Map<String, Object> additionalProperties = new LinkedHashMap<>();
 
@@ -61,6 +62,14 @@ public class GitRepoStatus {
 
     public void setLastPollingTriggered(String lastPollingTriggered) {
         this.lastPollingTriggered = lastPollingTriggered;
+    }
+
+    public String getObservedEventTime() {
+        return observedEventTime;
+    }
+
+    public void setObservedEventTime(String observedEventTime) {
+        this.observedEventTime = observedEventTime;
     }
 
     public List<GitRepoCondition> getConditions() {

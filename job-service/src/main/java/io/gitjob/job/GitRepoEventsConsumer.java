@@ -20,6 +20,9 @@ public class GitRepoEventsConsumer {
     @Inject
     EventIntake intake;
 
+    @Inject
+    JobReconciler reconciler;
+
     @Incoming("gitrepo-events")
     @Blocking
     public void consume(ConsumerRecord<String, byte[]> record) {
@@ -27,7 +30,8 @@ public class GitRepoEventsConsumer {
     }
 
     void handle(GitRepoEvent event) {
-        LOG.infof("%s %s (generation %d, forceSyncGeneration %d)", event.type(), event.key(), event.generation(),
+        LOG.debugf("%s %s (generation %d, forceSyncGeneration %d)", event.type(), event.key(), event.generation(),
                 event.forceSyncGeneration());
+        reconciler.onGitRepoEvent(event);
     }
 }

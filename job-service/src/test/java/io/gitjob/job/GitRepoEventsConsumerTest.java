@@ -20,9 +20,12 @@ import io.gitjob.testing.Scrape;
 import io.gitjob.testing.TestEvents;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.gitjob.testing.GitRepoCrdSetup;
 
 /** job-service against a real Kafka broker (embedded KRaft, or a container where Docker is present). */
 @QuarkusTest
+@WithKubernetesTestServer(crud = true, setup = GitRepoCrdSetup.class)
 @WithTestResource(KafkaBrokerResource.class)
 class GitRepoEventsConsumerTest {
 

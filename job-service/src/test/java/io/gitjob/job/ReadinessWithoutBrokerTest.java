@@ -9,11 +9,14 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.gitjob.testing.GitRepoCrdSetup;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /** With no broker to reach the service is alive but not ready, so Kubernetes sends it no traffic. */
 @QuarkusTest
+@WithKubernetesTestServer(crud = true, setup = GitRepoCrdSetup.class)
 @TestProfile(ReadinessWithoutBrokerTest.NoBroker.class)
 class ReadinessWithoutBrokerTest {
 

@@ -68,6 +68,19 @@ public final class KafkaTestClient implements AutoCloseable {
         return await(producer.send(new ProducerRecord<>(topic, key, value)));
     }
 
+    /** Sends a record again as it was (key, value, headers): how a replay puts old events on a topic. */
+    public RecordMetadata sendRecord(String topic, ConsumerRecord<String, byte[]> record) {
+        return await(producer.send(new ProducerRecord<>(topic, null, record.key(), record.value(),
+                record.headers())));
+    }
+
+    /** Every record of {@code topic} from offset 0 up to its end now, in partition order. */
+    public List<ConsumerRecord<String, byte[]>> readFromBeginning(String topic) {
+        try (TopicReader reader = new TopicReader(bootstrap, topic, true)) {
+            return reader.readToEnd();
+        }
+    }
+
     /** A reader of {@code topic} that sees only records written from now on. */
     public TopicReader readFromNow(String topic) {
         return new TopicReader(bootstrap, topic);
@@ -96,6 +109,12 @@ public final class KafkaTestClient implements AutoCloseable {
         private final List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
 
         TopicReader(String bootstrap, String topic) {
+            this(bootstrap, topic, false);
+        }
+
+        private final Map<TopicPartition, Long> endAtStart;
+
+        TopicReader(String bootstrap, String topic, boolean fromBeginning) {
             Properties p = new Properties();
             p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
             p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -105,8 +124,25 @@ public final class KafkaTestClient implements AutoCloseable {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(info -> new TopicPartition(topic, info.partition())).toList();
             consumer.assign(partitions);
-            consumer.seekToEnd(partitions);
-            partitions.forEach(consumer::position); // resolve the end now, not at the first poll
+            endAtStart = consumer.endOffsets(partitions);
+            if (fromBeginning) {
+                consumer.seekToBeginning(partitions);
+            } else {
+                consumer.seekToEnd(partitions);
+            }
+            partitions.forEach(consumer::position); // resolve the position now, not at the first poll
+        }
+
+        /** Reads up to the end offsets the topic had when this reader was made. */
+        List<ConsumerRecord<String, byte[]>> readToEnd() {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (endAtStart.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("could not read to the end of the topic within 30 s");
+                }
+                consumer.poll(Duration.ofMillis(100)).forEach(seen::add);
+            }
+            return List.copyOf(seen);
         }
 
         /** Waits for the first record, from the start of this reader, that matches; fails after {@code timeout}. */

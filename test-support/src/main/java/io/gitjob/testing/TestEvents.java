@@ -27,7 +27,7 @@ public final class TestEvents {
     }
 
     public static GitRepoEvent.Added added(GitRepoRef gitRepo) {
-        return new GitRepoEvent.Added(id(), Instant.now(), gitRepo, 1, 0, spec("https://git.example/repo.git"));
+        return new GitRepoEvent.Added(id(), Instant.now(), gitRepo, 1, 0, spec("https://git.example/repo.git"), null);
     }
 
     public static String id() {

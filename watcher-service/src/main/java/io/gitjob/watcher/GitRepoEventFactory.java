@@ -27,17 +27,17 @@ public class GitRepoEventFactory {
 
     public GitRepoEvent.Added added(GitRepo gitRepo) {
         return new GitRepoEvent.Added(id(), clock.instant(), ref(gitRepo), generation(gitRepo), forceSync(gitRepo),
-                repoSpec(gitRepo));
+                repoSpec(gitRepo), null);
     }
 
     public GitRepoEvent.SpecChanged specChanged(GitRepo old, GitRepo current) {
         return new GitRepoEvent.SpecChanged(id(), clock.instant(), ref(current), generation(current),
-                forceSync(current), repoSpec(current), generation(old));
+                forceSync(current), repoSpec(current), generation(old), null);
     }
 
     public GitRepoEvent.ForceSync forceSync(GitRepo old, GitRepo current) {
         return new GitRepoEvent.ForceSync(id(), clock.instant(), ref(current), generation(current),
-                forceSync(current), repoSpec(current), forceSync(old));
+                forceSync(current), repoSpec(current), forceSync(old), null);
     }
 
     public GitRepoEvent.Deleted deleted(GitRepo gitRepo) {

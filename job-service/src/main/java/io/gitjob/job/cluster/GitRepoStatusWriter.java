@@ -1,0 +1,121 @@
+package io.gitjob.job.cluster;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Consumer;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.gitjob.events.GitRepoRef;
+import io.gitjob.gitrepo.GitRepo;
+import io.gitjob.gitrepo.GitRepoCondition;
+import io.gitjob.gitrepo.GitRepoStatus;
+import io.gitjob.job.decision.GitRepoView;
+
+/**
+ * Writes job-service's fields of a GitRepo's status through the status subresource: {@code commit},
+ * {@code observedGeneration}, {@code updateGeneration}, {@code gitJobStatus}, {@code observedEventTime} and
+ * the {@code Reconciling}, {@code Stalled} and {@code Ready} conditions. Other services' fields and
+ * conditions are left as they are.
+ */
+@ApplicationScoped
+public class GitRepoStatusWriter {
+
+    @Inject
+    KubernetesClient client;
+
+    Clock clock = Clock.systemUTC();
+
+    public void jobCreated(GitRepoRef ref, String jobName, String commit, long generation, long forceSync,
+            Instant eventTime) {
+        edit(ref, status -> {
+            status.setObservedGeneration(generation);
+            status.setUpdateGeneration(forceSync);
+            status.setGitJobStatus(GitRepoView.IN_PROGRESS);
+            status.setObservedEventTime(eventTime.toString());
+            Conditions.set(status.getConditions(), "Reconciling", "True", "JobCreated",
+                    "Job " + jobName + " applies commit " + commit, now());
+            Conditions.set(status.getConditions(), "Stalled", "False", "JobCreated", "", now());
+            Conditions.set(status.getConditions(), "Ready", "False", "Applying",
+                    "Job " + jobName + " is applying commit " + commit, now());
+        });
+    }
+
+    public void jobSucceeded(GitRepoRef ref, String jobName, String commit) {
+        edit(ref, status -> {
+            status.setCommit(commit);
+            status.setGitJobStatus(GitRepoView.CURRENT);
+            Conditions.set(status.getConditions(), "Reconciling", "False", "JobSucceeded", "", now());
+            Conditions.set(status.getConditions(), "Stalled", "False", "JobSucceeded", "", now());
+            Conditions.set(status.getConditions(), "Ready", "True", "JobSucceeded",
+                    "commit " + commit + " applied by Job " + jobName, now());
+        });
+    }
+
+    public void jobFailed(GitRepoRef ref, String jobName, String message) {
+        edit(ref, status -> {
+            status.setGitJobStatus(GitRepoView.FAILED);
+            Conditions.set(status.getConditions(), "Reconciling", "False", "JobFailed", "", now());
+            Conditions.set(status.getConditions(), "Stalled", "True", "JobFailed",
+                    "Job " + jobName + " failed: " + message, now());
+            Conditions.set(status.getConditions(), "Ready", "False", "JobFailed",
+                    "Job " + jobName + " failed; it is kept for troubleshooting", now());
+        });
+    }
+
+    /** Read, change, write with the read resourceVersion; a concurrent writer makes it read again. */
+    private void edit(GitRepoRef ref, Consumer<GitRepoStatus> change) {
+        for (int attempt = 1;; attempt++) {
+            try {
+                var resource = client.resources(GitRepo.class).inNamespace(ref.namespace()).withName(ref.name());
+                GitRepo gitRepo = resource.get();
+                if (gitRepo == null || !ref.uid().equals(gitRepo.getMetadata().getUid())) {
+                    return; // gone, or re-created: nothing of this one's to record
+                }
+                resource.editStatus(g -> {
+                    if (g.getStatus() == null) {
+                        g.setStatus(new GitRepoStatus());
+                    }
+                    change.accept(g.getStatus());
+                    return g;
+                });
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt >= 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private String now() {
+        return clock.instant().toString();
+    }
+
+    /** Condition upkeep: the transition time moves only when the status does. */
+    static final class Conditions {
+        private Conditions() {
+        }
+
+        static void set(List<GitRepoCondition> conditions, String type, String status, String reason, String message,
+                String now) {
+            GitRepoCondition condition = conditions.stream().filter(c -> type.equals(c.getType())).findFirst()
+                    .orElseGet(() -> {
+                        GitRepoCondition created = new GitRepoCondition(type, null, null, null);
+                        conditions.add(created);
+                        return created;
+                    });
+            if (!status.equals(condition.getStatus())) {
+                condition.setLastTransitionTime(now);
+            }
+            condition.setStatus(status);
+            condition.setReason(reason);
+            condition.setMessage(message);
+            condition.setLastUpdateTime(now);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.gitjob.job;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gitjob.events.GitRepoEvent;
+import io.gitjob.events.GitRepoRef;
+import io.gitjob.gitrepo.GitRepo;
+import io.gitjob.gitrepo.GitRepoSpec;
+import io.gitjob.gitrepo.JobConventions;
+import io.gitjob.testing.GitRepoCrdSetup;
+import io.gitjob.testing.KafkaBrokerResource;
+import io.gitjob.testing.KafkaTestClient;
+import io.gitjob.testing.Scrape;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+
+/** With gitjob.dry-run=true job-service decides as usual but touches nothing (mock API server, real broker). */
+@QuarkusTest
+@TestProfile(DryRunTest.DryRun.class)
+@WithTestResource(KafkaBrokerResource.class)
+@WithKubernetesTestServer(crud = true, setup = GitRepoCrdSetup.class)
+class DryRunTest {
+
+    @Inject
+    KubernetesClient client;
+
+    @Test
+    void aCommitIsDecidedOnButNoJobIsCreatedAndNoStatusWritten() {
+        GitRepo gitRepo = new GitRepo();
+        gitRepo.setMetadata(new ObjectMetaBuilder().withNamespace("fleet-local").withName("dry").build());
+        GitRepoSpec spec = new GitRepoSpec();
+        spec.setRepo("https://git.example/dry.git");
+        gitRepo.setSpec(spec);
+        GitRepo created = client.resource(gitRepo).create();
+        var ref = new GitRepoRef("fleet-local", "dry", created.getMetadata().getUid());
+
+        double before = Scrape.value("gitjob_events_consumed_total", "type", "gitrepo.commit-detected",
+                "outcome", "processed");
+        try (var kafka = new KafkaTestClient()) {
+            kafka.send(new GitRepoEvent.CommitDetected(UUID.randomUUID().toString(), Instant.now(), ref, 1, 0,
+                    spec.getRepo(), null, "c1", null, 0.1, GitRepoEvent.CommitSource.WEBHOOK));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> Scrape.value("gitjob_events_consumed_total", "type",
+                "gitrepo.commit-detected", "outcome", "processed") > before);
+
+        assertEquals(0, client.batch().v1().jobs().inNamespace("fleet-local")
+                .withLabel(JobConventions.GITREPO_LABEL, "dry").list().getItems().size());
+        assertEquals(null, client.resources(GitRepo.class).inNamespace("fleet-local").withName("dry").get()
+                .getStatus());
+    }
+
+    public static class DryRun implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("gitjob.dry-run", "true");
+        }
+    }
+}
