@@ -2,7 +2,6 @@ package io.gitjob.job.cluster;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,7 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.gitjob.events.GitRepoRef;
 import io.gitjob.gitrepo.GitRepo;
-import io.gitjob.gitrepo.GitRepoCondition;
+import io.gitjob.gitrepo.GitRepoConditions;
 import io.gitjob.gitrepo.GitRepoStatus;
 import io.gitjob.job.decision.GitRepoView;
 
@@ -37,10 +36,10 @@ public class GitRepoStatusWriter {
             status.setUpdateGeneration(forceSync);
             status.setGitJobStatus(GitRepoView.IN_PROGRESS);
             status.setObservedEventTime(eventTime.toString());
-            Conditions.set(status.getConditions(), "Reconciling", "True", "JobCreated",
+            GitRepoConditions.set(status.getConditions(), "Reconciling", "True", "JobCreated",
                     "Job " + jobName + " applies commit " + commit, now());
-            Conditions.set(status.getConditions(), "Stalled", "False", "JobCreated", "", now());
-            Conditions.set(status.getConditions(), "Ready", "False", "Applying",
+            GitRepoConditions.set(status.getConditions(), "Stalled", "False", "JobCreated", "", now());
+            GitRepoConditions.set(status.getConditions(), "Ready", "False", "Applying",
                     "Job " + jobName + " is applying commit " + commit, now());
         });
     }
@@ -49,9 +48,9 @@ public class GitRepoStatusWriter {
         edit(ref, status -> {
             status.setCommit(commit);
             status.setGitJobStatus(GitRepoView.CURRENT);
-            Conditions.set(status.getConditions(), "Reconciling", "False", "JobSucceeded", "", now());
-            Conditions.set(status.getConditions(), "Stalled", "False", "JobSucceeded", "", now());
-            Conditions.set(status.getConditions(), "Ready", "True", "JobSucceeded",
+            GitRepoConditions.set(status.getConditions(), "Reconciling", "False", "JobSucceeded", "", now());
+            GitRepoConditions.set(status.getConditions(), "Stalled", "False", "JobSucceeded", "", now());
+            GitRepoConditions.set(status.getConditions(), "Ready", "True", "JobSucceeded",
                     "commit " + commit + " applied by Job " + jobName, now());
         });
     }
@@ -59,10 +58,10 @@ public class GitRepoStatusWriter {
     public void jobFailed(GitRepoRef ref, String jobName, String message) {
         edit(ref, status -> {
             status.setGitJobStatus(GitRepoView.FAILED);
-            Conditions.set(status.getConditions(), "Reconciling", "False", "JobFailed", "", now());
-            Conditions.set(status.getConditions(), "Stalled", "True", "JobFailed",
+            GitRepoConditions.set(status.getConditions(), "Reconciling", "False", "JobFailed", "", now());
+            GitRepoConditions.set(status.getConditions(), "Stalled", "True", "JobFailed",
                     "Job " + jobName + " failed: " + message, now());
-            Conditions.set(status.getConditions(), "Ready", "False", "JobFailed",
+            GitRepoConditions.set(status.getConditions(), "Ready", "False", "JobFailed",
                     "Job " + jobName + " failed; it is kept for troubleshooting", now());
         });
     }
@@ -94,28 +93,5 @@ public class GitRepoStatusWriter {
 
     private String now() {
         return clock.instant().toString();
-    }
-
-    /** Condition upkeep: the transition time moves only when the status does. */
-    static final class Conditions {
-        private Conditions() {
-        }
-
-        static void set(List<GitRepoCondition> conditions, String type, String status, String reason, String message,
-                String now) {
-            GitRepoCondition condition = conditions.stream().filter(c -> type.equals(c.getType())).findFirst()
-                    .orElseGet(() -> {
-                        GitRepoCondition created = new GitRepoCondition(type, null, null, null);
-                        conditions.add(created);
-                        return created;
-                    });
-            if (!status.equals(condition.getStatus())) {
-                condition.setLastTransitionTime(now);
-            }
-            condition.setStatus(status);
-            condition.setReason(reason);
-            condition.setMessage(message);
-            condition.setLastUpdateTime(now);
-        }
     }
 }
