@@ -1,24 +1,28 @@
 package io.gitjob.janitor;
 
-import java.time.Clock;
-import java.util.UUID;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 
-import io.fabric8.kubernetes.api.model.DeletionPropagation;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gitjob.events.GitJobEvent;
-import io.gitjob.events.GitRepoRef;
-import io.gitjob.gitrepo.JobConventions;
 import io.gitjob.support.KafkaMessages;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 
-/** One cleanup run: deletes the succeeded Jobs gitjob manages and says so on {@code gitjob-events}. */
+/**
+ * The janitor's cleanup run as the service runs it: on the cron schedule {@code gitjob.janitor.schedule}, or
+ * once from {@link JanitorMain} ({@code --once}). Never two runs at once in one process: a trigger while a run
+ * is going is skipped, logged and counted ({@code gitjob_janitor_runs_total{result="skipped"}}).
+ */
 @ApplicationScoped
 public class CleanupRun {
 
@@ -31,36 +35,69 @@ public class CleanupRun {
     @Channel("gitjob-events-out")
     MutinyEmitter<GitJobEvent> emitter;
 
-    private final Clock clock = Clock.systemUTC();
+    @Inject
+    JanitorConfig config;
 
-    public int run() {
-        int deleted = 0;
-        for (Job job : client.batch().v1().jobs().inAnyNamespace().withLabel(JobConventions.MANAGED_BY_LABEL,
-                JobConventions.MANAGED_BY_VALUE).list().getItems()) {
-            var gitRepo = JobConventions.gitRepoOf(job);
-            if (gitRepo.isEmpty() || !succeeded(job)) {
-                continue;
-            }
-            client.resource(job).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
-            emitter.sendMessageAndAwait(KafkaMessages.keyed(deletedEvent(job, gitRepo.get())));
-            deleted++;
+    @Inject
+    JanitorMetrics metrics;
+
+    private final AtomicBoolean running = new AtomicBoolean();
+    private volatile boolean stopping;
+
+    /** Bad settings stop the service at start, not at the first run a day later. */
+    void checkSettings(@Observes StartupEvent started) {
+        JanitorSettings settings = config.settings();
+        LOG.infof("Janitor settings: schedule '%s', batch size %d, include Fleet Jobs %s, failed retention %s, "
+                + "max %s deletes/s, dry run %s", config.schedule(), settings.batchSize(), settings.includeFleetJobs(),
+                settings.failedRetention().map(Object::toString).orElse("none (keep failed Jobs)"),
+                settings.maxDeletesPerSecond() == 0 ? "unlimited" : settings.maxDeletesPerSecond(),
+                settings.dryRun());
+    }
+
+    void stopping(@Observes ShutdownEvent shutdown) {
+        stopping = true;
+    }
+
+    @Scheduled(identity = "janitor-cleanup", cron = "${gitjob.janitor.schedule}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void onSchedule() {
+        runConfigured();
+    }
+
+    /** One run with the configured settings; empty when skipped because another run is going. */
+    public Optional<RunSummary> runConfigured() {
+        return run(config.settings());
+    }
+
+    /** One run with these settings; empty when skipped because another run is going. */
+    public Optional<RunSummary> run(JanitorSettings settings) {
+        if (!running.compareAndSet(false, true)) {
+            LOG.warn("Janitor run skipped: the previous run is still going");
+            metrics.skipped();
+            return Optional.empty();
         }
-        LOG.infof("Cleanup run deleted %d succeeded Job(s)", deleted);
-        return deleted;
+        try {
+            RunSummary summary = new Cleanup(client, this::publish)
+                    .stopWhen(() -> stopping)
+                    .onDeleted(reason -> metrics.deleted(reason, 1))
+                    .run(settings);
+            metrics.finished(summary, System.currentTimeMillis());
+            switch (summary.result()) {
+                case SUCCESS -> LOG.info(summary.line());
+                case FAILED -> LOG.error(summary.line());
+                default -> LOG.warn(summary.line());
+            }
+            return Optional.of(summary);
+        } finally {
+            running.set(false);
+        }
     }
 
-    static boolean succeeded(Job job) {
-        return job.getStatus() != null && job.getStatus().getSucceeded() != null && job.getStatus().getSucceeded() >= 1
-                && job.getStatus().getCompletionTime() != null;
+    public boolean isRunning() {
+        return running.get();
     }
 
-    private GitJobEvent.JobDeleted deletedEvent(Job job, GitRepoRef gitRepo) {
-        var meta = job.getMetadata();
-        return new GitJobEvent.JobDeleted(UUID.randomUUID().toString(), clock.instant(), gitRepo,
-                JobConventions.number(meta.getLabels(), JobConventions.GITREPO_GENERATION_LABEL),
-                JobConventions.number(meta.getLabels(), JobConventions.FORCE_SYNC_GENERATION_LABEL),
-                meta.getName(), meta.getAnnotations() == null ? null
-                        : meta.getAnnotations().get(JobConventions.COMMIT_ANNOTATION),
-                GitJobEvent.DeletedBy.JANITOR, "succeeded");
+    private void publish(GitJobEvent.JobDeleted event) {
+        emitter.sendMessageAndAwait(KafkaMessages.keyed(event));
     }
 }

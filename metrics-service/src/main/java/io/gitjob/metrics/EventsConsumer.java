@@ -4,37 +4,38 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
-import io.gitjob.events.Event;
 import io.gitjob.events.GitJobEvent;
 import io.gitjob.events.GitRepoEvent;
+import io.gitjob.events.Topics;
 import io.gitjob.support.EventIntake;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 
-/** Where metrics-service consumes {@code gitrepo-events} and {@code gitjob-events}. */
+/**
+ * Where metrics-service consumes {@code gitrepo-events} and {@code gitjob-events}: one consumer subscribed to
+ * both topics, so the range assignor gives a replica the same partitions of each, and with them every event
+ * of its GitRepos (a GitRepo's deletion comes on one topic, its Jobs' events on the other). Each event goes
+ * to the recorder, {@link GitJobMetrics}.
+ */
 @ApplicationScoped
 public class EventsConsumer {
-
-    private static final Logger LOG = Logger.getLogger(EventsConsumer.class);
 
     @Inject
     EventIntake intake;
 
-    @Incoming("gitrepo-events")
-    @Blocking
-    public void consumeGitRepoEvent(ConsumerRecord<String, byte[]> record) {
-        intake.accept(record, GitRepoEvent.class, this::handle);
-    }
+    @Inject
+    GitJobMetrics metrics;
 
-    @Incoming("gitjob-events")
+    @Incoming("events")
     @Blocking
-    public void consumeGitJobEvent(ConsumerRecord<String, byte[]> record) {
-        intake.accept(record, GitJobEvent.class, this::handle);
-    }
-
-    void handle(Event event) {
-        LOG.debugf("%s %s", event.type(), event.key());
+    public void consume(ConsumerRecord<String, byte[]> record) {
+        TopicPartition from = new TopicPartition(record.topic(), record.partition());
+        if (Topics.GITREPO_EVENTS.equals(record.topic())) {
+            intake.accept(record, GitRepoEvent.class, event -> metrics.record(event, from, record.offset()));
+        } else {
+            intake.accept(record, GitJobEvent.class, event -> metrics.record(event, from, record.offset()));
+        }
     }
 }
