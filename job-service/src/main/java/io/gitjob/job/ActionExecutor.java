@@ -19,6 +19,7 @@ import io.gitjob.job.cluster.GitRepoStatusWriter;
 import io.gitjob.job.decision.Action;
 import io.gitjob.job.decision.JobView;
 import io.gitjob.job.template.JobFactory;
+import io.gitjob.support.Tracing;
 
 /**
  * Carries out decided actions: the Kubernetes calls and the events that report them. With
@@ -41,8 +42,14 @@ public class ActionExecutor {
     @Inject
     JobTemplates templates;
 
+    @Inject
+    Tracing tracing;
+
     @ConfigProperty(name = "gitjob.dry-run", defaultValue = "false")
     boolean dryRun;
+
+    /** The trace a Job was created in, so its completion (seen later by the watch) joins that trace. */
+    public static final String TRACEPARENT_ANNOTATION = "gitjob.io/traceparent";
 
     /** Runs the actions in order. A Job that cannot be created is a {@link JobCreationException}. */
     public void execute(List<Action> actions, GitRepo gitRepo) {
@@ -70,6 +77,10 @@ public class ActionExecutor {
         Job job;
         try {
             job = new JobFactory(templates.current()).build(gitRepo, create);
+            String traceparent = tracing.currentAsMap().get("traceparent");
+            if (traceparent != null) {
+                job.getMetadata().getAnnotations().put(TRACEPARENT_ANNOTATION, traceparent);
+            }
             client.resource(job).create();
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {

@@ -16,6 +16,7 @@ import io.gitjob.job.cluster.ClusterState;
 import io.gitjob.job.decision.Decision;
 import io.gitjob.job.decision.JobDecisions;
 import io.gitjob.job.decision.JobView;
+import io.gitjob.support.Tracing;
 
 /**
  * Observe, decide, act: reads the cluster, asks {@link JobDecisions} what to do, and has
@@ -36,6 +37,9 @@ public class JobReconciler {
 
     @Inject
     CreateRetries retries;
+
+    @Inject
+    Tracing tracing;
 
     private final Object[] locks = new Object[LOCK_STRIPES];
 
@@ -90,9 +94,17 @@ public class JobReconciler {
                     ClusterState.view(cluster.gitRepo(key.namespace(), key.name())));
             if (!decision.isNothing()) {
                 LOG.infof("Job %s/%s: %s", key.namespace(), current.get().name(), decision.reason());
-                executor.execute(decision.actions(), null);
+                tracing.inSpan("job " + current.get().phase().name().toLowerCase(java.util.Locale.ROOT),
+                        io.opentelemetry.api.trace.SpanKind.INTERNAL, traceOf(job), null,
+                        () -> executor.execute(decision.actions(), null));
             }
         }
+    }
+
+    private io.opentelemetry.context.Context traceOf(Job job) {
+        var annotations = job.getMetadata().getAnnotations();
+        String traceparent = annotations == null ? null : annotations.get(ActionExecutor.TRACEPARENT_ANNOTATION);
+        return tracing.fromMap(traceparent == null ? java.util.Map.of() : java.util.Map.of("traceparent", traceparent));
     }
 
     private static List<JobView> views(List<Job> jobs) {

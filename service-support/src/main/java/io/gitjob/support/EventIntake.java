@@ -18,7 +18,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * The way every consumer takes a record in: decode it with the event model, hand the event to the service's
  * handler, and send what cannot be decoded or handled to the dead letters, so one bad record never stops a
  * consumer and the next record is processed. Counts every record on
- * {@code gitjob_events_consumed_total{topic,type,outcome}}.
+ * {@code gitjob_events_consumed_total{topic,type,outcome}}. The handler runs in a span that continues the
+ * trace the record carries.
  */
 @ApplicationScoped
 public class EventIntake {
@@ -30,6 +31,9 @@ public class EventIntake {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    Tracing tracing;
 
     public <T extends Event> void accept(ConsumerRecord<String, byte[]> record, Class<T> topicType,
             Consumer<? super T> handler) {
@@ -44,7 +48,9 @@ public class EventIntake {
             return;
         }
         try {
-            handler.accept(event);
+            T decoded = event;
+            tracing.inSpan("process " + event.type(), io.opentelemetry.api.trace.SpanKind.CONSUMER,
+                    tracing.extract(record.headers()), event, () -> handler.accept(decoded));
             count(record.topic(), event.type(), "processed");
         } catch (RuntimeException e) {
             LOG.errorf(e, "Processing %s event %s of %s failed; record %s-%d@%d sent to dead letters",

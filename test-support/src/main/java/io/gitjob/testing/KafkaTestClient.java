@@ -57,8 +57,14 @@ public final class KafkaTestClient implements AutoCloseable {
 
     /** Sends an event to its topic, keyed by its GitRepo, with CloudEvents headers; waits for the broker. */
     public RecordMetadata send(Event event) {
+        return send(event, Map.of());
+    }
+
+    /** Sends an event with extra headers too, e.g. a {@code traceparent} that starts a trace. */
+    public RecordMetadata send(Event event, Map<String, String> extraHeaders) {
         String topic = event instanceof GitRepoEvent ? Topics.GITREPO_EVENTS : Topics.GITJOB_EVENTS;
         RecordHeaders headers = new RecordHeaders();
+        extraHeaders.forEach((k, v) -> headers.add(k, v.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         byte[] value = serializer.serialize(topic, headers, event);
         return await(producer.send(new ProducerRecord<>(topic, null, event.key().toString(), value, headers)));
     }

@@ -1,48 +1,58 @@
 package io.gitjob.watcher;
 
-import java.time.Clock;
+import java.time.Instant;
 import java.util.UUID;
 
-import jakarta.enterprise.context.ApplicationScoped;
-
 import io.gitjob.events.GitRepoEvent;
+import io.gitjob.events.GitRepoEvent.CommitSource;
 import io.gitjob.events.GitRepoRef;
+import io.gitjob.events.GitRepoState;
 import io.gitjob.events.RepoSpec;
 import io.gitjob.gitrepo.GitRepo;
 import io.gitjob.gitrepo.GitRepoSpec;
 
-/** Builds gitrepo events from GitRepo resources; a bad spec is an {@link InvalidGitRepoException}. */
-@ApplicationScoped
-public class GitRepoEventFactory {
+/**
+ * Builds gitrepo events. The time is always given by the caller ({@link GitRepoTracker}), which keeps the
+ * times of one GitRepo strictly increasing; a bad spec is an {@link InvalidGitRepoException}.
+ */
+public final class GitRepoEventFactory {
 
-    private final Clock clock;
-
-    public GitRepoEventFactory() {
-        this(Clock.systemUTC());
+    private GitRepoEventFactory() {
     }
 
-    GitRepoEventFactory(Clock clock) {
-        this.clock = clock;
+    public static GitRepoEvent.Added added(Observed current, Instant time, String commit) {
+        return new GitRepoEvent.Added(id(), time, current.ref(), current.generation(),
+                current.forceSyncGeneration(), current.spec(), commit);
     }
 
-    public GitRepoEvent.Added added(GitRepo gitRepo) {
-        return new GitRepoEvent.Added(id(), clock.instant(), ref(gitRepo), generation(gitRepo), forceSync(gitRepo),
-                repoSpec(gitRepo), null);
+    public static GitRepoEvent.SpecChanged specChanged(GitRepoState previous, Observed current, Instant time) {
+        return new GitRepoEvent.SpecChanged(id(), time, current.ref(), current.generation(),
+                current.forceSyncGeneration(), current.spec(), previous.generation(), previous.commit());
     }
 
-    public GitRepoEvent.SpecChanged specChanged(GitRepo old, GitRepo current) {
-        return new GitRepoEvent.SpecChanged(id(), clock.instant(), ref(current), generation(current),
-                forceSync(current), repoSpec(current), generation(old), null);
+    public static GitRepoEvent.ForceSync forceSync(GitRepoState previous, Observed current, Instant time) {
+        return new GitRepoEvent.ForceSync(id(), time, current.ref(), current.generation(),
+                current.forceSyncGeneration(), current.spec(), previous.forceSyncGeneration(), previous.commit());
     }
 
-    public GitRepoEvent.ForceSync forceSync(GitRepo old, GitRepo current) {
-        return new GitRepoEvent.ForceSync(id(), clock.instant(), ref(current), generation(current),
-                forceSync(current), repoSpec(current), forceSync(old), null);
+    public static GitRepoEvent.Deleted deleted(GitRepoState previous, Instant time) {
+        return new GitRepoEvent.Deleted(id(), time, previous.gitRepo(), previous.generation(),
+                previous.forceSyncGeneration());
     }
 
-    public GitRepoEvent.Deleted deleted(GitRepo gitRepo) {
-        return new GitRepoEvent.Deleted(id(), clock.instant(), ref(gitRepo), generation(gitRepo),
-                forceSync(gitRepo));
+    public static GitRepoEvent.CommitDetected commitDetected(GitRepoState known, String branch, String commit,
+            double fetchSeconds, CommitSource source, Instant time) {
+        return new GitRepoEvent.CommitDetected(id(), time, known.gitRepo(), known.generation(),
+                known.forceSyncGeneration(), known.spec().repo(), branch, commit, known.commit(), fetchSeconds,
+                source);
+    }
+
+    public static GitRepoEvent.CommitFetchFailed fetchFailed(GitRepoState known, Throwable error,
+            double fetchSeconds, Instant time) {
+        String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+        return new GitRepoEvent.CommitFetchFailed(id(), time, known.gitRepo(), known.generation(),
+                known.forceSyncGeneration(), known.spec().repo(), error.getClass().getName(), message,
+                fetchSeconds);
     }
 
     static GitRepoRef ref(GitRepo gitRepo) {

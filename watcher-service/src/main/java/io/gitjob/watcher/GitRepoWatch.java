@@ -1,29 +1,31 @@
 package io.gitjob.watcher;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.gitjob.events.GitRepoEvent;
 import io.gitjob.gitrepo.GitRepo;
-import io.gitjob.support.KafkaMessages;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.reactive.messaging.MutinyEmitter;
 
 /**
- * Watches GitRepos with a Fabric8 informer and publishes what changed to {@code gitrepo-events}: this is
- * where added, spec-changed, force-sync and deleted events are produced.
+ * Watches GitRepos with a Fabric8 informer (all namespaces, or the configured ones) and hands each change to
+ * the {@link GitRepoTracker}, which publishes added, spec-changed, force-sync and deleted events for the
+ * GitRepos this replica owns. Every replica runs the informer; its cache is also what a rebuild after a
+ * partition assignment compares the {@code gitrepo-state} topic with.
  */
 @ApplicationScoped
 public class GitRepoWatch implements ResourceEventHandler<GitRepo> {
@@ -34,17 +36,14 @@ public class GitRepoWatch implements ResourceEventHandler<GitRepo> {
     KubernetesClient client;
 
     @Inject
-    GitRepoEventFactory events;
-
-    @Inject
-    @Channel("gitrepo-events-out")
-    MutinyEmitter<GitRepoEvent> emitter;
+    GitRepoTracker tracker;
 
     /** Namespaces to watch; empty: all namespaces. */
     @ConfigProperty(name = "gitjob.watcher.namespaces")
     Optional<List<String>> namespaces;
 
-    private final List<SharedIndexInformer<GitRepo>> informers = new java.util.ArrayList<>();
+    private final List<SharedIndexInformer<GitRepo>> informers = new CopyOnWriteArrayList<>();
+    private volatile boolean started;
 
     void start(@Observes StartupEvent event) {
         if (namespaces.isEmpty() || namespaces.get().isEmpty()) {
@@ -54,6 +53,7 @@ public class GitRepoWatch implements ResourceEventHandler<GitRepo> {
                 informers.add(client.resources(GitRepo.class).inNamespace(namespace).inform(this));
             }
         }
+        started = true;
         LOG.infof("Watching GitRepos in %s", namespaces.filter(n -> !n.isEmpty()).map(Object::toString)
                 .orElse("all namespaces"));
     }
@@ -62,37 +62,45 @@ public class GitRepoWatch implements ResourceEventHandler<GitRepo> {
         informers.forEach(SharedIndexInformer::stop);
     }
 
-    @Override
-    public void onAdd(GitRepo gitRepo) {
-        publish(gitRepo, () -> events.added(gitRepo));
+    /** Every GitRepo the informers hold now. */
+    public Collection<GitRepo> cached() {
+        List<GitRepo> all = new ArrayList<>();
+        informers.forEach(i -> all.addAll(i.getStore().list()));
+        return all;
     }
 
-    @Override
-    public void onUpdate(GitRepo old, GitRepo current) {
-        switch (GitRepoChanges.classifyUpdate(GitRepoEventFactory.generation(old), GitRepoEventFactory.forceSync(old),
-                GitRepoEventFactory.generation(current), GitRepoEventFactory.forceSync(current))) {
-            case FORCE_SYNC -> publish(current, () -> events.forceSync(old, current));
-            case SPEC_CHANGED -> publish(current, () -> events.specChanged(old, current));
-            case NONE -> {
-                // status-only update: nothing for anyone to act on
+    /**
+     * Waits until the informers have listed every GitRepo: a rebuild against a half-filled cache would take
+     * the missing GitRepos for deleted ones.
+     */
+    public void awaitSynced(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!started || informers.stream().anyMatch(i -> !i.hasSynced())) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the GitRepo informer did not sync within " + timeout);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the GitRepo informer", e);
             }
         }
     }
 
     @Override
-    public void onDelete(GitRepo gitRepo, boolean deletedFinalStateUnknown) {
-        publish(gitRepo, () -> events.deleted(gitRepo));
+    public void onAdd(GitRepo gitRepo) {
+        tracker.observed(gitRepo);
     }
 
-    private void publish(GitRepo gitRepo, java.util.function.Supplier<GitRepoEvent> build) {
-        GitRepoEvent event;
-        try {
-            event = build.get();
-        } catch (InvalidGitRepoException e) {
-            LOG.warn(e.getMessage());
-            return;
-        }
-        emitter.sendMessageAndAwait(KafkaMessages.keyed(event));
-        LOG.infof("Published %s for %s (generation %d)", event.type(), event.key(), event.generation());
+    @Override
+    public void onUpdate(GitRepo old, GitRepo current) {
+        // Compared with what was last published, not with the informer's old copy: the same rule as a rebuild.
+        tracker.observed(current);
+    }
+
+    @Override
+    public void onDelete(GitRepo gitRepo, boolean deletedFinalStateUnknown) {
+        tracker.gone(gitRepo);
     }
 }

@@ -1,5 +1,6 @@
 package io.gitjob.watcher;
 
+import static io.gitjob.watcher.TestSupport.NAMESPACE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
@@ -9,13 +10,12 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gitjob.events.CloudEventHeaders;
 import io.gitjob.events.GitRepoEvent;
 import io.gitjob.events.Topics;
 import io.gitjob.gitrepo.GitRepo;
-import io.gitjob.gitrepo.GitRepoSpec;
+import io.gitjob.gitrepo.GitRepoStatus;
 import io.gitjob.testing.GitRepoCrdSetup;
 import io.gitjob.testing.KafkaBrokerResource;
 import io.gitjob.testing.KafkaTestClient;
@@ -36,54 +36,61 @@ class GitRepoWatchTest {
     KubernetesClient client;
 
     @Test
-    void addingChangingAndDeletingAGitRepoPublishesOneEventEach() {
+    void addingChangingForceSyncingAndDeletingAGitRepoPublishesOneEventEachAndAStatusUpdateNone() {
         try (var kafka = new KafkaTestClient(); var events = kafka.readFromNow(Topics.GITREPO_EVENTS)) {
-            GitRepo created = client.resource(gitRepo("lifecycle", "main")).create();
+            // Polling off: this test is about the watch; the repo does not exist.
+            GitRepo created = client.resource(TestSupport.gitRepo("lifecycle", "https://git.example/lifecycle.git",
+                    s -> {
+                        s.setBranch("main");
+                        s.setDisablePolling(true);
+                    })).create();
+            var resource = client.resources(GitRepo.class).inNamespace(NAMESPACE).withName("lifecycle");
 
             var added = events.awaitEvent(GitRepoEvent.Added.class, e -> e.gitRepo().name().equals("lifecycle"),
                     Duration.ofSeconds(30));
             assertEquals(created.getMetadata().getUid(), added.gitRepo().uid());
+            assertEquals(created.getMetadata().getGeneration(), added.generation());
             assertEquals("https://git.example/lifecycle.git", added.spec().repo());
             var record = events.await(r -> "fleet-local/lifecycle".equals(r.key()), Duration.ofSeconds(1));
             assertEquals("/gitjob/watcher-service", CloudEventHeaders.text(record.headers(), CloudEventHeaders.SOURCE));
 
-            client.resources(GitRepo.class).inNamespace("fleet-local").withName("lifecycle")
-                    .edit(g -> {
-                        g.getSpec().setBranch("release");
-                        return g;
-                    });
+            // A status-only update (as other services write) publishes nothing.
+            resource.editStatus(g -> {
+                g.setStatus(new GitRepoStatus());
+                g.getStatus().setCommit("0123456789012345678901234567890123456789");
+                return g;
+            });
+
+            GitRepo edited = resource.edit(g -> {
+                g.getSpec().setBranch("release");
+                return g;
+            });
             var changed = events.awaitEvent(GitRepoEvent.SpecChanged.class,
                     e -> e.gitRepo().name().equals("lifecycle"), Duration.ofSeconds(30));
             assertEquals("release", changed.spec().branch());
+            assertEquals(edited.getMetadata().getGeneration(), changed.generation());
+            assertEquals(added.generation(), changed.previousGeneration());
 
-            client.resources(GitRepo.class).inNamespace("fleet-local").withName("lifecycle")
-                    .edit(g -> {
-                        g.getSpec().setForceSyncGeneration(1L);
-                        return g;
-                    });
+            resource.edit(g -> {
+                g.getSpec().setForceSyncGeneration(1L);
+                return g;
+            });
             var forced = events.awaitEvent(GitRepoEvent.ForceSync.class,
                     e -> e.gitRepo().name().equals("lifecycle"), Duration.ofSeconds(30));
             assertEquals(1, forced.forceSyncGeneration());
             assertEquals(0, forced.previousForceSyncGeneration());
 
-            client.resources(GitRepo.class).inNamespace("fleet-local").withName("lifecycle").delete();
-            events.awaitEvent(GitRepoEvent.Deleted.class, e -> e.gitRepo().name().equals("lifecycle"),
+            resource.delete();
+            var deleted = events.awaitEvent(GitRepoEvent.Deleted.class, e -> e.gitRepo().name().equals("lifecycle"),
                     Duration.ofSeconds(30));
+            assertEquals(forced.generation(), deleted.generation());
 
-            List<String> types = events.seen().stream().filter(r -> "fleet-local/lifecycle".equals(r.key()))
-                    .map(r -> CloudEventHeaders.text(r.headers(), CloudEventHeaders.TYPE)).toList();
-            assertEquals(List.of("io.gitjob.gitrepo.added", "io.gitjob.gitrepo.spec-changed",
-                    "io.gitjob.gitrepo.force-sync", "io.gitjob.gitrepo.deleted"), types);
+            List<GitRepoEvent> all = TestSupport.eventsUpToNow(kafka, events, "fleet-local/lifecycle");
+            assertEquals(List.of("gitrepo.added", "gitrepo.spec-changed", "gitrepo.force-sync", "gitrepo.deleted"),
+                    all.stream().map(GitRepoEvent::type).toList());
+            for (int i = 1; i < all.size(); i++) {
+                assertEquals(true, all.get(i).time().isAfter(all.get(i - 1).time()), "event times must increase");
+            }
         }
-    }
-
-    static GitRepo gitRepo(String name, String branch) {
-        GitRepo gitRepo = new GitRepo();
-        gitRepo.setMetadata(new ObjectMetaBuilder().withNamespace("fleet-local").withName(name).build());
-        GitRepoSpec spec = new GitRepoSpec();
-        spec.setRepo("https://git.example/" + name + ".git");
-        spec.setBranch(branch);
-        gitRepo.setSpec(spec);
-        return gitRepo;
     }
 }

@@ -1,0 +1,50 @@
+package io.gitjob.watcher.webhook;
+
+import java.util.Locale;
+
+/**
+ * One spelling for the many URLs of one repository, so a push names the GitRepos that watch it whichever URL
+ * they use: {@code https://github.com/org/app.git}, {@code https://github.com/org/app},
+ * {@code git@github.com:org/app.git} and {@code ssh://git@github.com:22/org/app} all become
+ * {@code github.com/org/app}. Scheme, user, port, a trailing {@code .git} or slash, and case are dropped.
+ */
+public final class RepoUrls {
+    private RepoUrls() {
+    }
+
+    public static String normalise(String url) {
+        if (url == null) {
+            return "";
+        }
+        String u = url.trim().toLowerCase(Locale.ROOT);
+        int scheme = u.indexOf("://");
+        boolean scpLike = scheme < 0;
+        if (!scpLike) {
+            u = u.substring(scheme + 3);
+        }
+        int at = u.indexOf('@');
+        int firstSlash = u.indexOf('/');
+        if (at >= 0 && (firstSlash < 0 || at < firstSlash)) {
+            u = u.substring(at + 1);
+        }
+        firstSlash = u.indexOf('/');
+        String host = firstSlash < 0 ? u : u.substring(0, firstSlash);
+        String path = firstSlash < 0 ? "" : u.substring(firstSlash);
+        int colon = host.indexOf(':');
+        if (colon >= 0) {
+            // scp-like "host:org/app" has the path after the colon; "host:22" is a port
+            String afterColon = host.substring(colon + 1);
+            host = host.substring(0, colon);
+            if (!afterColon.chars().allMatch(Character::isDigit)) {
+                path = "/" + afterColon + path;
+            }
+        }
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        if (path.endsWith(".git")) {
+            path = path.substring(0, path.length() - 4);
+        }
+        return host + path;
+    }
+}
