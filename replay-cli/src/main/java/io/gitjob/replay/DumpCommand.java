@@ -20,17 +20,11 @@ class DumpCommand implements Callable<Integer> {
     @Option(names = "--topic", required = true, paramLabel = "TOPIC")
     String topic;
 
-    @Option(names = "--since", paramLabel = "SPAN", description = "Only the last SPAN: 30s, 15m, 2h, 7d.")
-    String since;
-
-    @Option(names = "--from", paramLabel = "TIME", description = "From this ISO-8601 time.")
-    String from;
-
-    @Option(names = "--to", paramLabel = "TIME", description = "Up to (not including) this ISO-8601 time.")
-    String to;
-
     @Option(names = "--key", paramLabel = "NAMESPACE/NAME", description = "Only this GitRepo's records.")
     String key;
+
+    @Mixin
+    TimeRange range;
 
     @Mixin
     BrokerOptions broker;
@@ -51,8 +45,8 @@ class DumpCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         GitRepoKey gitRepo = key == null ? null : Keys.parse(key);
-        var start = Times.start(since, from, clock);
-        var end = to == null ? null : Times.instant(to, "--to");
+        var start = range.start(clock);
+        var end = range.end();
         var out = spec.commandLine().getOut();
         try (KafkaAccess kafka = broker.connect()) {
             List<TopicPartition> partitions = kafka.partitions(topic);

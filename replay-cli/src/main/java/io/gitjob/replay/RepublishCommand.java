@@ -17,24 +17,21 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "republish", mixinStandardHelpOptions = true,
-        description = "Copies a time range of a topic (key, value and headers unchanged) into another topic, to "
+        description = "Copies a time range (--from is required) of a topic (key, value and headers unchanged) into another topic, to "
                 + "drive a debug deployment, e.g. a job-service with gitjob.dry-run=true reading the copy.")
 class RepublishCommand implements Callable<Integer> {
 
     @Option(names = "--topic", required = true, paramLabel = "TOPIC")
     String topic;
 
-    @Option(names = "--from", required = true, paramLabel = "TIME", description = "From this ISO-8601 time.")
-    String from;
-
-    @Option(names = "--to", paramLabel = "TIME", description = "Up to (not including) this ISO-8601 time.")
-    String to;
-
     @Option(names = "--key", paramLabel = "NAMESPACE/NAME", description = "Only this GitRepo's records.")
     String key;
 
     @Option(names = "--to-topic", required = true, paramLabel = "TOPIC", description = "Where the copies go.")
     String toTopic;
+
+    @Mixin
+    TimeRange range;
 
     @Mixin
     BrokerOptions broker;
@@ -45,8 +42,12 @@ class RepublishCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         GitRepoKey gitRepo = key == null ? null : Keys.parse(key);
-        Instant start = Times.instant(from, "--from");
-        Instant end = to == null ? null : Times.instant(to, "--to");
+        if (range.from == null) {
+            throw new CliException(CliException.BAD_INPUT, "republish needs --from TIME: a copy of a whole topic "
+                    + "is rarely what a debug deployment wants");
+        }
+        Instant start = range.start(null);
+        Instant end = range.end();
         if (toTopic.equals(topic)) {
             throw new CliException(CliException.BAD_INPUT, "--to-topic must differ from --topic: copying a topic "
                     + "into itself would make the services act on the copies");

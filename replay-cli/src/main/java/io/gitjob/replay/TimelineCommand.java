@@ -23,17 +23,11 @@ class TimelineCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAMESPACE/NAME", description = "The GitRepo.")
     String gitRepo;
 
-    @Option(names = "--since", paramLabel = "SPAN", description = "Only the last SPAN: 30s, 15m, 2h, 7d.")
-    String since;
-
-    @Option(names = "--from", paramLabel = "TIME", description = "From this ISO-8601 time.")
-    String from;
-
-    @Option(names = "--to", paramLabel = "TIME", description = "Up to (not including) this ISO-8601 time.")
-    String to;
-
     @Option(names = "--json", description = "One JSON object a line instead of text.")
     boolean json;
+
+    @Mixin
+    TimeRange range;
 
     @Mixin
     BrokerOptions broker;
@@ -54,8 +48,8 @@ class TimelineCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         GitRepoKey key = Keys.parse(gitRepo);
-        Instant start = Times.start(since, from, clock);
-        Instant end = to == null ? null : Times.instant(to, "--to");
+        Instant start = range.start(clock);
+        Instant end = range.end();
         List<TimelineEntry> entries = new ArrayList<>();
         try (KafkaAccess kafka = broker.connect()) {
             for (String topic : List.of(Topics.GITREPO_EVENTS, Topics.GITJOB_EVENTS)) {

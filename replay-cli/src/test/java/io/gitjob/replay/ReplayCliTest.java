@@ -170,6 +170,7 @@ class ReplayCliTest {
         assertBad(2, "bad --record", "dead-letters", "--record", "x");
         assertBad(2, "choose a command", new String[0]);
         assertBad(2, "Missing required option", "dump");
+        assertBad(2, "republish needs --from", "republish", "--topic", Topics.GITREPO_EVENTS, "--to-topic", "x");
         assertBad(3, "no topic 'no-such-topic'", "dump", "--topic", "no-such-topic");
         assertBad(3, "no topic 'nowhere'", "republish", "--topic", Topics.GITREPO_EVENTS, "--from", NOW.toString(),
                 "--to-topic", "nowhere");
