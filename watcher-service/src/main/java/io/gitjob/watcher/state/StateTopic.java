@@ -9,6 +9,7 @@ import java.util.Set;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,6 +30,7 @@ import io.gitjob.events.GitRepoKey;
 import io.gitjob.events.GitRepoState;
 import io.gitjob.events.MalformedEventException;
 import io.gitjob.events.Topics;
+import io.smallrye.common.annotation.Identifier;
 
 /**
  * The compacted {@code gitrepo-state} topic, with plain Kafka clients: a record per change of a GitRepo (key
@@ -41,8 +43,13 @@ public class StateTopic {
 
     private static final Logger LOG = Logger.getLogger(StateTopic.class);
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    /**
+     * Every {@code kafka.*} setting of the service (bootstrap servers, and the TLS or SASL settings of a secured
+     * broker), as Quarkus collects them for its Kafka clients: these plain clients must connect the same way.
+     */
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafkaConfig;
 
     @ConfigProperty(name = "gitjob.watcher.state-read-timeout", defaultValue = "60s")
     Duration readTimeout;
@@ -80,7 +87,7 @@ public class StateTopic {
             return states;
         }
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.putAll(kafkaConfig);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -123,7 +130,7 @@ public class StateTopic {
     private synchronized KafkaProducer<String, byte[]> producer() {
         if (producer == null) {
             Properties p = new Properties();
-            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            p.putAll(kafkaConfig);
             p.put(ProducerConfig.ACKS_CONFIG, "all");
             p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
             p.put(ProducerConfig.CLIENT_ID_CONFIG, "watcher-state-writer");

@@ -1,0 +1,535 @@
+package io.gitjob.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HTTPGetAction;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.RoleRef;
+import io.fabric8.kubernetes.api.model.rbac.Subject;
+import io.gitjob.events.TopicSpec;
+import io.gitjob.events.Topics;
+import io.strimzi.api.kafka.model.kafka.Kafka;
+import io.strimzi.api.kafka.model.kafka.listener.GenericKafkaListener;
+import io.strimzi.api.kafka.model.kafka.listener.KafkaListenerAuthenticationTls;
+import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
+import io.strimzi.api.kafka.model.nodepool.ProcessRoles;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
+import io.strimzi.api.kafka.model.user.KafkaUserAuthorizationSimple;
+import io.strimzi.api.kafka.model.user.KafkaUserTlsClientAuthentication;
+import io.strimzi.api.kafka.model.user.acl.AclOperation;
+import io.strimzi.api.kafka.model.user.acl.AclResourcePatternType;
+import io.strimzi.api.kafka.model.user.acl.AclRule;
+import io.strimzi.api.kafka.model.user.acl.AclRuleGroupResource;
+import io.strimzi.api.kafka.model.user.acl.AclRuleTopicResource;
+import io.strimzi.api.kafka.model.user.acl.AclRuleType;
+
+/**
+ * Renders every overlay of deploy/ (kubectl kustomize, or {@link MiniKustomize} without kubectl), loads every
+ * manifest into its typed model and checks it against the code: the event model's topics, each service's
+ * application.properties (port, settings, Kafka channels), and the RBAC the services' Kubernetes calls need.
+ */
+class DeployManifestsTest {
+
+    static final Path ROOT = ProjectRoot.find();
+    static final String NS = "gitjob-system";
+    static final String KAFKA = "gitjob";
+
+    /** A service, its module, its ServiceAccount, and its workload (a Deployment, or the janitor's CronJob). */
+    enum Service {
+        WATCHER("watcher-service", "gitjob-watcher"),
+        JOB("job-service", "gitjob-job-service"),
+        METRICS("metrics-service", "gitjob-metrics"),
+        JANITOR("janitor-service", "gitjob-janitor");
+
+        final String module;
+        final String serviceAccount;
+
+        Service(String module, String serviceAccount) {
+            this.module = module;
+            this.serviceAccount = serviceAccount;
+        }
+
+        ServiceConfig config() {
+            return ServiceConfig.of(ROOT, module);
+        }
+
+        boolean isDeployment() {
+            return this != JANITOR;
+        }
+    }
+
+    /**
+     * Kafka access a service has beyond its SmallRye channels: the watcher's plain clients on the compacted
+     * gitrepo-state topic (io.gitjob.watcher.state.StateTopic writes every GitRepo's state and reads whole
+     * partitions of it, without a consumer group).
+     */
+    static final Map<Service, Set<String>> PLAIN_CLIENT_ACLS = Map.of(
+            Service.WATCHER, Set.of("topic:gitrepo-state:Read", "topic:gitrepo-state:Write",
+                    "topic:gitrepo-state:Describe"));
+
+    /**
+     * The RBAC of issue 9, per ServiceAccount, as {@code scope|apiGroup|resource|verb} (scope: "cluster" or the
+     * RoleBinding's namespace). Beyond the issue's list job-service needs jobs get (ClusterState.job) and
+     * jobs patch (ActionExecutor marks a failed Job as reported): the code's calls are the truth.
+     */
+    static final Map<String, Set<String>> RBAC = Map.of(
+            "gitjob-watcher", union(
+                    rules("cluster", "fleet.cattle.io", "gitrepos", "get", "list", "watch"),
+                    rules("cluster", "fleet.cattle.io", "gitrepos/status", "patch"),
+                    rules("fleet-local", "", "secrets", "get"),
+                    rules("fleet-default", "", "secrets", "get")),
+            "gitjob-job-service", union(
+                    rules("cluster", "batch", "jobs", "create", "delete", "list", "watch", "get", "patch"),
+                    rules("cluster", "", "pods", "get", "list"),
+                    rules("cluster", "fleet.cattle.io", "gitrepos", "get", "list", "watch"),
+                    rules("cluster", "fleet.cattle.io", "gitrepos/status", "patch")),
+            "gitjob-janitor", union(
+                    rules("cluster", "batch", "jobs", "list", "delete"),
+                    rules("cluster", "fleet.cattle.io", "gitrepos", "get", "list")),
+            "gitjob-metrics", Set.of());
+
+    static Manifests render(String overlay) {
+        return new Manifests(overlay, KustomizeRender.render(ROOT.resolve("deploy/overlays").resolve(overlay)));
+    }
+
+    static List<String> overlays() {
+        return Manifests.overlays().toList();
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyManifestLoadsIntoItsTypedModelWithoutUnknownFields(String overlay) {
+        Manifests m = render(overlay);
+        assertFalse(m.typed.isEmpty());
+        assertEquals(List.of(), m.unknownFields(), overlay + ": fields the models do not know (misspelt?)");
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void topicsAreTheEventModelsWithItsPartitionsAndConfig(String overlay) {
+        Manifests m = render(overlay);
+        Map<String, KafkaTopic> topics = m.all(KafkaTopic.class).stream()
+                .collect(Collectors.toMap(t -> t.getSpec().getTopicName(), t -> t));
+        assertEquals(Topics.all().stream().map(TopicSpec::name).collect(Collectors.toSet()), topics.keySet());
+        int brokers = brokers(m);
+        for (TopicSpec spec : Topics.all()) {
+            KafkaTopic topic = topics.get(spec.name());
+            assertEquals(KAFKA, topic.getMetadata().getLabels().get("strimzi.io/cluster"));
+            assertEquals(spec.partitions(), topic.getSpec().getPartitions(), spec.name());
+            spec.config().forEach((key, value) -> assertEquals(value,
+                    String.valueOf(topic.getSpec().getConfig().get(key)), spec.name() + " " + key));
+            int replicas = topic.getSpec().getReplicas();
+            assertTrue(replicas <= brokers, spec.name() + ": more replicas than brokers");
+            Object minIsr = topic.getSpec().getConfig().get("min.insync.replicas");
+            if (replicas > 1) {
+                assertNotNull(minIsr, spec.name() + ": min.insync.replicas with " + replicas + " replicas");
+                assertTrue(Integer.parseInt(minIsr.toString()) < replicas, "one broker may be down");
+            }
+        }
+        assertEquals("compact", topics.get(Topics.GITREPO_STATE).getSpec().getConfig().get("cleanup.policy"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void kafkaRunsInKraftModeOnNodePoolsWithTlsClientsAndAcls(String overlay) {
+        Manifests m = render(overlay);
+        Kafka kafka = m.one(Kafka.class, KAFKA);
+        assertEquals(overlay.equals("production") ? 3 : 1, brokers(m));
+        for (KafkaNodePool pool : m.all(KafkaNodePool.class)) {
+            assertEquals(KAFKA, pool.getMetadata().getLabels().get("strimzi.io/cluster"));
+            assertTrue(pool.getSpec().getRoles().contains(ProcessRoles.CONTROLLER), "KRaft controllers");
+        }
+        assertEquals("simple", kafka.getSpec().getKafka().getAuthorization().getType());
+        assertEquals(false, kafka.getSpec().getKafka().getConfig().get("auto.create.topics.enable"));
+        GenericKafkaListener tls = kafka.getSpec().getKafka().getListeners().stream()
+                .filter(l -> l.getPort() == 9093).findFirst().orElseThrow();
+        assertTrue(tls.isTls());
+        assertTrue(tls.getAuth() instanceof KafkaListenerAuthenticationTls);
+        assertEquals(1, kafka.getSpec().getKafka().getListeners().size(), "no listener without authentication");
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void deploymentsProbeHealthOnTheServicesPort(String overlay) {
+        Manifests m = render(overlay);
+        for (Service service : Service.values()) {
+            if (!service.isDeployment()) {
+                continue;
+            }
+            Container c = container(m.one(Deployment.class, service.module).getSpec().getTemplate().getSpec());
+            int port = service.config().httpPort();
+            var http = c.getPorts().stream().filter(p -> "http".equals(p.getName())).findFirst().orElseThrow();
+            assertEquals(port, http.getContainerPort(), service.module + ": quarkus.http.port");
+            assertNotNull(c.getLivenessProbe(), service.module + " liveness probe");
+            assertNotNull(c.getReadinessProbe(), service.module + " readiness probe");
+            assertProbe(c.getLivenessProbe().getHttpGet(), "/q/health/live", port, service);
+            assertProbe(c.getReadinessProbe().getHttpGet(), "/q/health/ready", port, service);
+            assertNotNull(c.getResources().getRequests().get("memory"), service.module + " memory request");
+            assertNotNull(c.getResources().getLimits().get("memory"), service.module + " memory limit");
+            assertNotNull(c.getResources().getRequests().get("cpu"), service.module + " cpu request");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyEnvironmentVariableIsASettingOfItsService(String overlay) {
+        Manifests m = render(overlay);
+        Set<String> kafkaClientSettings = new TreeSet<>(ConsumerConfig.configNames());
+        kafkaClientSettings.retainAll(ProducerConfig.configNames());
+        List<String> wrong = new ArrayList<>();
+        for (Service service : Service.values()) {
+            ServiceConfig config = service.config();
+            for (EnvVar env : container(podSpec(m, service)).getEnv()) {
+                String name = env.getName();
+                // Quarkus hands kafka.* to every Kafka client of the service, KAFKA_SSL_KEYSTORE_LOCATION as
+                // ssl.keystore.location: it must be a setting Kafka's producer and consumer both know.
+                boolean kafkaClient = name.startsWith("KAFKA_")
+                        && kafkaClientSettings.contains(name.substring(6).toLowerCase().replace('_', '.'));
+                if (config.keyForEnv(name) == null && !kafkaClient) {
+                    wrong.add(service.module + ": " + name);
+                }
+            }
+        }
+        assertEquals(List.of(), wrong, "environment variables that set nothing");
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyServiceUsesItsOwnKafkaUsersCertificate(String overlay) {
+        Manifests m = render(overlay);
+        for (Service service : Service.values()) {
+            PodSpec pod = podSpec(m, service);
+            Map<String, String> env = container(pod).getEnv().stream().filter(e -> e.getValue() != null)
+                    .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+            assertEquals("SSL", env.get("KAFKA_SECURITY_PROTOCOL"), service.module);
+            assertEquals(KAFKA + "-kafka-bootstrap:9093", env.get("KAFKA_BOOTSTRAP_SERVERS"), service.module);
+            var keystorePassword = container(pod).getEnv().stream()
+                    .filter(e -> e.getName().equals("KAFKA_SSL_KEYSTORE_PASSWORD")).findFirst().orElseThrow()
+                    .getValueFrom().getSecretKeyRef();
+            assertEquals(service.module, keystorePassword.getName(), "the KafkaUser's secret");
+            assertEquals("user.password", keystorePassword.getKey());
+            Set<String> secrets = pod.getVolumes().stream().filter(v -> v.getSecret() != null)
+                    .map(v -> v.getSecret().getSecretName()).collect(Collectors.toSet());
+            assertEquals(Set.of(service.module, KAFKA + "-cluster-ca-cert"), secrets, service.module);
+            KafkaUser user = m.one(KafkaUser.class, service.module);
+            assertTrue(user.getSpec().getAuthentication() instanceof KafkaUserTlsClientAuthentication);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void kafkaUserAclsAreExactlyWhatEachServiceProducesAndConsumes(String overlay) {
+        Manifests m = render(overlay);
+        for (Service service : Service.values()) {
+            Set<String> expected = new TreeSet<>(service.config().channelAcls());
+            expected.addAll(PLAIN_CLIENT_ACLS.getOrDefault(service, Set.of()));
+            assertEquals(expected, acls(m.one(KafkaUser.class, service.module)), service.module);
+        }
+        // KEDA's scaler: Describe on the autoscaled groups and the topics they consume, nothing else.
+        Set<String> keda = new TreeSet<>();
+        for (Service service : List.of(Service.JOB, Service.METRICS)) {
+            service.config().channelAcls().stream().filter(a -> a.endsWith(":Read"))
+                    .forEach(a -> keda.add(a.replace(":Read", ":Describe")));
+        }
+        assertEquals(keda, acls(m.one(KafkaUser.class, "keda-scaler")));
+        Set<String> users = m.all(KafkaUser.class).stream().map(u -> u.getMetadata().getName())
+                .collect(Collectors.toSet());
+        assertEquals(Set.of("watcher-service", "job-service", "metrics-service", "janitor-service", "keda-scaler",
+                "gitjob-operator"), users);
+        // People's user (deploy/tools/kafka-client.yaml): reads every topic, writes none, uses its own groups
+        // and may reset the services' groups.
+        Set<String> operator = new TreeSet<>();
+        for (TopicSpec t : Topics.all()) {
+            operator.add("topic:" + t.name() + ":Read");
+            operator.add("topic:" + t.name() + ":Describe");
+        }
+        for (String g : List.of("gitjob-debug-*", "watcher-service", "job-service", "metrics-service")) {
+            operator.add("group:" + g + ":Read");
+            operator.add("group:" + g + ":Describe");
+        }
+        assertEquals(operator, acls(m.one(KafkaUser.class, "gitjob-operator")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void rbacIsExactlyTheListPerServiceAccount(String overlay) {
+        Manifests m = render(overlay);
+        Map<String, Set<String>> granted = new TreeMap<>();
+        RBAC.keySet().forEach(sa -> granted.put(sa, new TreeSet<>()));
+        for (ClusterRoleBinding b : m.all(ClusterRoleBinding.class)) {
+            grant(m, granted, "cluster", b.getRoleRef(), b.getSubjects(), null);
+        }
+        for (RoleBinding b : m.all(RoleBinding.class)) {
+            grant(m, granted, b.getMetadata().getNamespace(), b.getRoleRef(), b.getSubjects(),
+                    b.getMetadata().getNamespace());
+        }
+        assertEquals(new TreeMap<>(RBAC), granted);
+        assertEquals(Set.of("gitjob-watcher", "gitjob-job-service", "gitjob-metrics", "gitjob-janitor"),
+                m.all(ServiceAccount.class).stream().map(s -> s.getMetadata().getName()).collect(Collectors.toSet()));
+        assertEquals(false, m.one(ServiceAccount.class, "gitjob-metrics").getAutomountServiceAccountToken());
+        for (Service service : Service.values()) {
+            assertEquals(service.serviceAccount, podSpec(m, service).getServiceAccountName(), service.module);
+        }
+        // The watcher reads Git credentials exactly in the namespaces it watches.
+        String watched = container(podSpec(m, Service.WATCHER)).getEnv().stream()
+                .filter(e -> e.getName().equals("GITJOB_WATCHER_NAMESPACES")).findFirst().orElseThrow().getValue();
+        Set<String> secretNamespaces = granted.get("gitjob-watcher").stream().filter(r -> r.contains("|secrets|"))
+                .map(r -> r.substring(0, r.indexOf('|'))).collect(Collectors.toSet());
+        assertEquals(Set.of(watched.split(",")), secretNamespaces);
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void janitorIsFleetsCronJobRunningOnce(String overlay) {
+        Manifests m = render(overlay);
+        CronJob cron = m.one(CronJob.class, "fleet-cleanup-gitrepo-jobs");
+        assertEquals("@daily", cron.getSpec().getSchedule());
+        assertEquals("Forbid", cron.getSpec().getConcurrencyPolicy());
+        PodSpec pod = cron.getSpec().getJobTemplate().getSpec().getTemplate().getSpec();
+        assertEquals("Never", pod.getRestartPolicy());
+        Container c = container(pod);
+        assertEquals(List.of("--once"), c.getArgs());
+        assertTrue(c.getCommand() == null || c.getCommand().isEmpty(), "the image's entrypoint runs the jar");
+        String schedule = c.getEnv().stream().filter(e -> e.getName().equals("GITJOB_JANITOR_SCHEDULE"))
+                .findFirst().orElseThrow().getValue();
+        assertEquals("off", schedule, "the process must not also schedule itself");
+        assertTrue(m.all(Deployment.class).stream().noneMatch(d -> d.getMetadata().getName().equals("janitor-service")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyPodRunsNonRootReadOnlyWithoutPrivilegeEscalation(String overlay) {
+        Manifests m = render(overlay);
+        for (Service service : Service.values()) {
+            PodSpec pod = podSpec(m, service);
+            for (Container c : pod.getContainers()) {
+                var sc = c.getSecurityContext();
+                boolean nonRoot = Boolean.TRUE.equals(sc.getRunAsNonRoot())
+                        || pod.getSecurityContext() != null && Boolean.TRUE.equals(pod.getSecurityContext().getRunAsNonRoot());
+                assertTrue(nonRoot, service.module + " non-root");
+                assertEquals(true, sc.getReadOnlyRootFilesystem(), service.module + " read-only root fs");
+                assertEquals(false, sc.getAllowPrivilegeEscalation(), service.module + " privilege escalation");
+                assertEquals(List.of("ALL"), sc.getCapabilities().getDrop(), service.module + " capabilities");
+                assertTrue(c.getVolumeMounts().stream().anyMatch(v -> v.getMountPath().equals("/tmp")),
+                        service.module + ": a writable /tmp");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyDeploymentHasADisruptionBudgetThatLetsADrainThrough(String overlay) {
+        Manifests m = render(overlay);
+        for (Deployment d : m.all(Deployment.class)) {
+            Map<String, String> podLabels = d.getSpec().getTemplate().getMetadata().getLabels();
+            List<PodDisruptionBudget> pdbs = m.all(PodDisruptionBudget.class).stream()
+                    .filter(p -> podLabels.entrySet().containsAll(p.getSpec().getSelector().getMatchLabels().entrySet()))
+                    .toList();
+            assertEquals(1, pdbs.size(), d.getMetadata().getName());
+            PodDisruptionBudget pdb = pdbs.get(0);
+            assertNotNull(pdb.getSpec().getMaxUnavailable(), "maxUnavailable, so one replica never blocks a drain");
+            assertTrue(pdb.getSpec().getMaxUnavailable().getIntVal() >= 1);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void neverMoreReplicasThanPartitions(String overlay) {
+        Manifests m = render(overlay);
+        int partitions = m.all(KafkaTopic.class).stream().mapToInt(t -> t.getSpec().getPartitions()).min().orElseThrow();
+        assertEquals(Topics.DEFAULT_PARTITIONS, partitions);
+        for (Deployment d : m.all(Deployment.class)) {
+            Integer replicas = d.getSpec().getReplicas();
+            assertTrue(replicas == null || replicas <= partitions, d.getMetadata().getName());
+        }
+        Set<String> scaled = new TreeSet<>();
+        for (GenericKubernetesResource so : m.generic("ScaledObject")) {
+            Map<String, Object> spec = so.get("spec");
+            int max = ((Number) spec.get("maxReplicaCount")).intValue();
+            int min = ((Number) spec.get("minReplicaCount")).intValue();
+            assertTrue(min >= 1 && min <= max && max <= partitions, so.getMetadata().getName());
+            String target = (String) ((Map<?, ?>) spec.get("scaleTargetRef")).get("name");
+            scaled.add(target);
+            Deployment d = m.one(Deployment.class, target);
+            assertEquals(null, d.getSpec().getReplicas(), target + ": KEDA owns the replica count");
+            Service service = Service.valueOf(target.replace("-service", "").toUpperCase());
+            for (Object t : (List<?>) spec.get("triggers")) {
+                Map<?, ?> trigger = (Map<?, ?>) t;
+                Map<?, ?> meta = (Map<?, ?>) trigger.get("metadata");
+                assertEquals("kafka", trigger.get("type"));
+                assertTrue(service.config().consumerGroups().contains((String) meta.get("consumerGroup")), target);
+                assertEquals("false", meta.get("allowIdleConsumers"));
+            }
+        }
+        assertEquals(Set.of("job-service", "metrics-service"), scaled);
+        assertTrue(m.generic("HorizontalPodAutoscaler").isEmpty(), "KEDA makes the HPAs itself");
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void monitoringScrapesTheServicesAndAlertsOnWhatIssue9Lists(String overlay) throws Exception {
+        Manifests m = render(overlay);
+        GenericKubernetesResource services = m.generic("PodMonitor").stream()
+                .filter(p -> p.getMetadata().getName().equals("gitjob-services")).findFirst().orElseThrow();
+        String scraped = new ObjectMapper().writeValueAsString(services.getAdditionalProperties());
+        assertTrue(scraped.contains("/q/metrics"));
+        for (Service s : Service.values()) {
+            assertEquals(s.isDeployment(), scraped.contains(s.module), s.module);
+        }
+        String rules = new ObjectMapper().writeValueAsString(m.generic("PrometheusRule").get(0).getAdditionalProperties());
+        for (String alert : List.of("GitJobFailedJobsPilingUp", "GitJobJanitorNotRun", "GitJobConsumerLagGrowing",
+                "GitJobCreationFailing")) {
+            assertTrue(rules.contains("\"alert\":\"" + alert + "\""), alert);
+        }
+        assertTrue(rules.contains("26 * 3600"));
+        var dashboard = m.one(io.fabric8.kubernetes.api.model.ConfigMap.class, "gitjob-grafana-dashboard");
+        JsonNode json = new ObjectMapper().readTree(dashboard.getData().get("gitjob-dashboard.json"));
+        assertTrue(json.get("panels").size() >= 6);
+        json.get("panels").forEach(p -> assertTrue(p.get("targets").size() >= 1, p.get("title").asText()));
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyServiceHasAJvmDockerfileForTheFastJar(String overlay) throws Exception {
+        for (Service s : Service.values()) {
+            Path dockerfile = ROOT.resolve(s.module).resolve("src/main/docker/Dockerfile.jvm");
+            String text = Files.readString(dockerfile);
+            assertTrue(text.contains("target/quarkus-app/lib/") && text.contains("USER 185"), s.module);
+            assertTrue(text.contains("EXPOSE " + s.config().httpPort()), s.module);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void theKafkaClientPodForPeopleUsesTheReadOnlyOperatorUser() throws Exception {
+        Manifests m = new Manifests("tools", Yaml.documents(Files.readString(ROOT.resolve("deploy/tools/kafka-client.yaml"))));
+        assertEquals(List.of(), m.unknownFields());
+        var pod = m.one(io.fabric8.kubernetes.api.model.Pod.class, "gitjob-kafka-client");
+        Set<String> secrets = pod.getSpec().getVolumes().stream().filter(v -> v.getSecret() != null)
+                .map(v -> v.getSecret().getSecretName()).collect(Collectors.toSet());
+        assertEquals(Set.of("gitjob-operator", KAFKA + "-cluster-ca-cert"), secrets);
+        var sc = pod.getSpec().getContainers().get(0).getSecurityContext();
+        assertEquals(true, sc.getReadOnlyRootFilesystem());
+        assertEquals(false, sc.getAllowPrivilegeEscalation());
+    }
+
+    // ---- helpers ----
+
+    private static int brokers(Manifests m) {
+        return m.all(KafkaNodePool.class).stream().filter(p -> p.getSpec().getRoles().contains(ProcessRoles.BROKER))
+                .mapToInt(p -> p.getSpec().getReplicas()).sum();
+    }
+
+    private static void assertProbe(HTTPGetAction get, String path, int port, Service service) {
+        assertNotNull(get, service.module + " " + path);
+        assertEquals(path, get.getPath(), service.module);
+        Object p = get.getPort().getIntVal() != null ? get.getPort().getIntVal() : get.getPort().getStrVal();
+        assertTrue(Objects.equals(p, port) || "http".equals(p), service.module + " probe port " + p);
+    }
+
+    static PodSpec podSpec(Manifests m, Service service) {
+        return service.isDeployment() ? m.one(Deployment.class, service.module).getSpec().getTemplate().getSpec()
+                : m.one(CronJob.class, "fleet-cleanup-gitrepo-jobs").getSpec().getJobTemplate().getSpec().getTemplate()
+                        .getSpec();
+    }
+
+    private static Container container(PodSpec pod) {
+        assertEquals(1, pod.getContainers().size());
+        return pod.getContainers().get(0);
+    }
+
+    private static Set<String> acls(KafkaUser user) {
+        assertTrue(user.getSpec().getAuthorization() instanceof KafkaUserAuthorizationSimple, user.getMetadata().getName());
+        Set<String> acls = new TreeSet<>();
+        for (AclRule rule : ((KafkaUserAuthorizationSimple) user.getSpec().getAuthorization()).getAcls()) {
+            assertTrue(rule.getType() == null || rule.getType() == AclRuleType.ALLOW);
+            String resource;
+            // A prefix pattern is written name* so it can never pass for the literal name.
+            if (rule.getResource() instanceof AclRuleTopicResource t) {
+                resource = "topic:" + t.getName() + (t.getPatternType() == AclResourcePatternType.PREFIX ? "*" : "");
+            } else if (rule.getResource() instanceof AclRuleGroupResource g) {
+                resource = "group:" + g.getName() + (g.getPatternType() == AclResourcePatternType.PREFIX ? "*" : "");
+            } else {
+                throw new AssertionError(user.getMetadata().getName() + ": ACL on " + rule.getResource());
+            }
+            for (AclOperation op : rule.getOperations()) {
+                acls.add(resource + ":" + op.toValue());
+            }
+        }
+        return acls;
+    }
+
+    private static void grant(Manifests m, Map<String, Set<String>> granted, String scope, RoleRef ref,
+            List<Subject> subjects, String namespace) {
+        List<PolicyRule> rules = ref.getKind().equals("ClusterRole") ? m.one(ClusterRole.class, ref.getName()).getRules()
+                : m.all(Role.class).stream().filter(r -> r.getMetadata().getName().equals(ref.getName())
+                        && r.getMetadata().getNamespace().equals(namespace)).findFirst().orElseThrow().getRules();
+        for (Subject s : subjects) {
+            assertEquals("ServiceAccount", s.getKind());
+            assertEquals(NS, s.getNamespace());
+            Set<String> set = granted.computeIfAbsent(s.getName(), k -> new TreeSet<>());
+            for (PolicyRule r : rules) {
+                assertTrue(r.getResourceNames() == null || r.getResourceNames().isEmpty());
+                for (String g : r.getApiGroups()) {
+                    for (String res : r.getResources()) {
+                        for (String verb : r.getVerbs()) {
+                            set.add(scope + "|" + g + "|" + res + "|" + verb);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static Set<String> rules(String scope, String group, String resource, String... verbs) {
+        Set<String> set = new TreeSet<>();
+        for (String v : verbs) {
+            set.add(scope + "|" + group + "|" + resource + "|" + v);
+        }
+        return set;
+    }
+
+    @SafeVarargs
+    private static Set<String> union(Set<String>... sets) {
+        Set<String> all = new TreeSet<>();
+        for (Set<String> s : sets) {
+            all.addAll(s);
+        }
+        return all;
+    }
+
+}
