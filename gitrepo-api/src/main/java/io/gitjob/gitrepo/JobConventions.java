@@ -27,11 +27,13 @@ public final class JobConventions {
 
     /**
      * The GitRepo a Job belongs to, from its controller ownerReference (uid) and namespace; the name comes
-     * from the ownerReference too, so Fleet's Jobs, which lack gitjob's labels, are recognised as well.
+     * from the ownerReference too, so Fleet's Jobs, which lack gitjob's labels, are recognised as well. A Job
+     * that merely references a GitRepo, without being controlled by it, belongs to none.
      */
     public static Optional<GitRepoRef> gitRepoOf(Job job) {
         return job.getMetadata().getOwnerReferences().stream()
-                .filter(o -> GitRepo.KIND.equals(o.getKind()) && GitRepo.API_VERSION.equals(o.getApiVersion()))
+                .filter(o -> GitRepo.KIND.equals(o.getKind()) && GitRepo.API_VERSION.equals(o.getApiVersion())
+                        && Boolean.TRUE.equals(o.getController()))
                 .findFirst()
                 .map(o -> new GitRepoRef(job.getMetadata().getNamespace(), o.getName(), o.getUid()));
     }

@@ -151,8 +151,13 @@ public final class Cleanup {
             try {
                 publisher.publish(deletedEvent(job, verdict.delete()));
             } catch (RuntimeException e) {
+                // Kafka is not taking events: deleting on would delete Jobs nobody hears of, each after a
+                // publish timeout. Stop; the next run deletes the rest.
                 errors++;
-                LOG.warnf("Deleted Job %s but could not publish the event: %s", job.path(), e.getMessage());
+                LOG.errorf("Deleted Job %s but could not publish the event (%s): stopping this run",
+                        job.path(), e.getMessage());
+                result = Result.ERRORS;
+                break;
             }
         }
         if (result == null) {

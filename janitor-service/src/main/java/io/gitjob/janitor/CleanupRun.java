@@ -97,7 +97,10 @@ public class CleanupRun {
         return running.get();
     }
 
+    private static final java.time.Duration PUBLISH_TIMEOUT = java.time.Duration.ofSeconds(10);
+
     private void publish(GitJobEvent.JobDeleted event) {
-        emitter.sendMessageAndAwait(KafkaMessages.keyed(event));
+        // Bounded: with the broker away, a run must fail soon rather than wait out the producer's timeouts.
+        emitter.sendMessage(KafkaMessages.keyed(event)).await().atMost(PUBLISH_TIMEOUT);
     }
 }

@@ -48,8 +48,8 @@ class JobFactsTest {
     @Test
     void theOwnerIsTheFleetGitRepoOfTheOwnerReferences() {
         JobFacts facts = JobFacts.of(base().editMetadata().addNewOwnerReference().withApiVersion(GitRepo.API_VERSION)
-                .withKind(GitRepo.KIND).withName("simple").withUid("uid-simple").endOwnerReference().endMetadata()
-                .build());
+                .withKind(GitRepo.KIND).withName("simple").withUid("uid-simple").withController(true)
+                .endOwnerReference().endMetadata().build());
         assertEquals("uid-simple", facts.gitRepo().orElseThrow().uid());
         assertEquals("fleet-local", facts.gitRepo().orElseThrow().namespace());
         assertEquals(7, facts.generation());
@@ -66,6 +66,10 @@ class JobFactsTest {
         assertTrue(JobFacts.of(base().editMetadata().addNewOwnerReference().withApiVersion("gitjob.cattle.io/v1")
                 .withKind("GitJob").withName("simple").withUid("u").endOwnerReference().endMetadata().build())
                 .gitRepo().isEmpty());
+        // Only a controller ownerReference makes a GitRepo's Job (design section 5); a mere reference does not.
+        assertTrue(JobFacts.of(base().editMetadata().addNewOwnerReference().withApiVersion(GitRepo.API_VERSION)
+                .withKind(GitRepo.KIND).withName("simple").withUid("u").withController(false).endOwnerReference()
+                .endMetadata().build()).gitRepo().isEmpty());
     }
 
     static JobBuilder base() {

@@ -113,8 +113,10 @@ public final class GitJobMetrics implements AutoCloseable {
         }
         SeriesIndex.Series series = index.get(gitRepo.key());
         if (series != null && !series.gitRepo.uid().equals(gitRepo.uid())) {
-            if (event.time().isBefore(series.lastEventTime)) {
-                // An event of an earlier GitRepo of this name, read after its successor's events.
+            if (event.time().isBefore(series.lastEventTime) || !createsSeries(event)) {
+                // An event of an earlier GitRepo of this name, read after its successor's events; or one that
+                // only tells of another GitRepo's leftovers (the janitor deleting an orphan Job of a deleted
+                // GitRepo of the same name): neither may touch the live GitRepo's series.
                 deleted.remember(gitRepo);
                 ignoredAfterDeletion++;
                 return;

@@ -176,6 +176,22 @@ class GitJobMetricsTest {
     }
 
     @Test
+    void theJanitorDeletingAnOrphanJobOfAnEarlierGitRepoLeavesItsSuccessorsSeries() {
+        GitRepoRef recreated = new GitRepoRef(NS, "app", "uid-app-2");
+        metrics.record(Events.created(recreated, "app-1", T0));
+        metrics.record(Events.succeeded(recreated, "app-1", 30, T0.plusSeconds(5)));
+        String before = String.join("\n", samplesOf(scrape(), NS, "app"));
+
+        // Later than everything of the live GitRepo, of the old uid, and creating no series of its own.
+        metrics.record(new io.gitjob.events.GitJobEvent.JobDeleted("janitor-1", T0.plusSeconds(3600), app, 1, 0,
+                "app-old", null, io.gitjob.events.GitJobEvent.DeletedBy.JANITOR, "orphan"));
+        assertEquals(before, String.join("\n", samplesOf(scrape(), NS, "app")));
+        metrics.record(Events.created(recreated, "app-2", T0.plusSeconds(3700)));
+        assertTrue(scrape().contains("fleet_gitjobs_created_success_total{" + labels(NS, "app") + "} 2.0"),
+                "the live GitRepo is still tracked");
+    }
+
+    @Test
     void deletedGitReposAreRememberedWithinBounds() {
         GitJobMetrics small = new GitJobMetrics(registry, TTL, clock, 2, Duration.ofHours(1));
         for (int i = 0; i < 3; i++) {

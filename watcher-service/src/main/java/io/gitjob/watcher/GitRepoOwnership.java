@@ -14,6 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
 
 import io.gitjob.events.Topics;
 import io.gitjob.watcher.state.StateTopic;
@@ -31,6 +32,8 @@ import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 @Identifier("gitrepo-state-ownership")
 @Default
 public class GitRepoOwnership implements KafkaConsumerRebalanceListener {
+
+    private static final Logger LOG = Logger.getLogger(GitRepoOwnership.class);
 
     @Inject
     GitRepoTracker tracker;
@@ -59,7 +62,15 @@ public class GitRepoOwnership implements KafkaConsumerRebalanceListener {
         if (assigned.isEmpty()) {
             return;
         }
-        rebuild(assigned, consumer.partitionsFor(Topics.GITREPO_STATE).size());
+        try {
+            rebuild(assigned, consumer.partitionsFor(Topics.GITREPO_STATE).size());
+        } catch (RuntimeException e) {
+            // Unowned partitions would be assigned yet silent until the next rebalance: forget the partial
+            // rebuild and ask for another assignment, which rebuilds again.
+            LOG.errorf(e, "Rebuilding partitions %s failed; asking for a new assignment", assigned);
+            tracker.revoked(assigned);
+            consumer.enforceRebalance("gitjob watcher: rebuild of " + assigned + " failed");
+        }
     }
 
     /** The rebuild of an assignment; tests call it to replay a restart without stopping the application. */

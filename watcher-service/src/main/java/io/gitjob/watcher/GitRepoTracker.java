@@ -313,6 +313,7 @@ public class GitRepoTracker {
      * tracker's own view is updated at once by the caller's {@code known} changes below.
      */
     private void publish(GitRepoEvent event, Runnable afterwards) {
+        GitRepoState before = known.get(event.key());
         updateKnown(event);
         if (batch != null) {
             batch.add(new Pending(emitter.sendMessage(KafkaMessages.keyed(event)).subscribeAsCompletionStage(),
@@ -322,9 +323,24 @@ public class GitRepoTracker {
             }
             return;
         }
-        emitter.sendMessageAndAwait(KafkaMessages.keyed(event));
+        try {
+            emitter.sendMessageAndAwait(KafkaMessages.keyed(event));
+        } catch (RuntimeException e) {
+            // Not published: what this replica knows must stay what was published, so the next poll or
+            // informer update of this GitRepo sees the same change again and publishes it then.
+            restore(event.key(), before);
+            throw new PublishFailedException(event, e);
+        }
         afterwards.run();
         LOG.infof("Published %s for %s (generation %d)", event.type(), event.key(), event.generation());
+    }
+
+    private void restore(GitRepoKey key, GitRepoState before) {
+        if (before == null) {
+            known.remove(key);
+        } else {
+            known.put(key, before);
+        }
     }
 
     private void completeBatch() {

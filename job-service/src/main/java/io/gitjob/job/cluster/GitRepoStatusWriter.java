@@ -8,11 +8,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.gitjob.events.GitRepoRef;
-import io.gitjob.gitrepo.GitRepo;
 import io.gitjob.gitrepo.GitRepoConditions;
 import io.gitjob.gitrepo.GitRepoStatus;
+import io.gitjob.gitrepo.GitRepoStatusEdit;
 import io.gitjob.job.decision.GitRepoView;
 
 /**
@@ -66,29 +65,8 @@ public class GitRepoStatusWriter {
         });
     }
 
-    /** Read, change, write with the read resourceVersion; a concurrent writer makes it read again. */
     private void edit(GitRepoRef ref, Consumer<GitRepoStatus> change) {
-        for (int attempt = 1;; attempt++) {
-            try {
-                var resource = client.resources(GitRepo.class).inNamespace(ref.namespace()).withName(ref.name());
-                GitRepo gitRepo = resource.get();
-                if (gitRepo == null || !ref.uid().equals(gitRepo.getMetadata().getUid())) {
-                    return; // gone, or re-created: nothing of this one's to record
-                }
-                resource.editStatus(g -> {
-                    if (g.getStatus() == null) {
-                        g.setStatus(new GitRepoStatus());
-                    }
-                    change.accept(g.getStatus());
-                    return g;
-                });
-                return;
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 409 || attempt >= 5) {
-                    throw e;
-                }
-            }
-        }
+        GitRepoStatusEdit.edit(client, ref, change);
     }
 
     private String now() {

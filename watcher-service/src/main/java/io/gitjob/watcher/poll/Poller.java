@@ -29,6 +29,7 @@ import io.gitjob.events.GitRepoRef;
 import io.gitjob.events.GitRepoState;
 import io.gitjob.events.RepoSpec;
 import io.gitjob.watcher.GitRepoTracker;
+import io.gitjob.watcher.PublishFailedException;
 import io.gitjob.watcher.poll.RefSelection.Head;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -117,6 +118,9 @@ public class Poller {
                 GitRepoKey key = state.gitRepo().key();
                 live.add(key);
                 Entry entry = entries.get(key);
+                if (entry != null && entry.inFlight) {
+                    continue; // replaced, if it must be, once its poll is done: never two polls at once
+                }
                 if (entry == null || !entry.ref.uid().equals(state.gitRepo().uid())
                         || !sameSchedule(entry.spec, state.spec())) {
                     entry = new Entry(state.gitRepo(), state.spec(), now, entry == null ? null : entry.written);
@@ -141,7 +145,16 @@ public class Poller {
         try {
             Head head = remote.head(entry.spec, credentials.forGitRepo(entry.ref.namespace(),
                     entry.spec.clientSecretName()));
-            boolean detected = tracker.commitFetched(entry.ref, entry.spec, head, seconds(start), CommitSource.POLL);
+            boolean detected;
+            try {
+                detected = tracker.commitFetched(entry.ref, entry.spec, head, seconds(start), CommitSource.POLL);
+            } catch (PublishFailedException e) {
+                // The fetch worked; Kafka did not take the event. The commit is still new to the watcher, so
+                // the next poll publishes it: this is no fetch failure of the GitRepo.
+                count("publish-failed");
+                LOG.errorf("%s; retried on the next poll", e.getMessage());
+                return;
+            }
             count(detected ? "detected" : "unchanged");
             writeStatus(entry, triggered, true, "polling " + entry.spec.repo() + " works", detected);
         } catch (Exception e) {

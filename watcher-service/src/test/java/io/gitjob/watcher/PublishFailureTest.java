@@ -1,0 +1,93 @@
+package io.gitjob.watcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.gitjob.events.GitRepoEvent;
+import io.gitjob.events.GitRepoState;
+import io.gitjob.gitrepo.GitRepo;
+import io.gitjob.gitrepo.GitRepoSpec;
+import io.gitjob.watcher.poll.RefSelection.Head;
+import io.gitjob.watcher.state.StateTopic;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+
+/**
+ * A commit the broker does not take is not forgotten: the watcher's view stays at what was published, so the
+ * next poll of the same head publishes it. (The tracker alone, with an emitter that fails on demand.)
+ */
+class PublishFailureTest {
+
+    private final List<GitRepoEvent> published = new ArrayList<>();
+    private boolean brokerDown;
+
+    @Test
+    void aCommitThatCouldNotBePublishedIsPublishedOnTheNextPoll() {
+        GitRepoTracker tracker = tracker();
+        GitRepo gitRepo = gitRepo();
+        tracker.assigned(Set.of(0), 1, Map.of(), () -> List.of(gitRepo));
+        assertEquals(1, published.size(), "the rebuild publishes the new GitRepo");
+        GitRepoState state = tracker.snapshot().get(0);
+
+        brokerDown = true;
+        assertThrows(PublishFailedException.class, () -> tracker.commitFetched(state.gitRepo(), state.spec(),
+                new Head("c1", "main"), 0.1, GitRepoEvent.CommitSource.POLL));
+        assertEquals(null, tracker.snapshot().get(0).commit(), "the unpublished commit is not taken as known");
+
+        brokerDown = false;
+        assertTrue(tracker.commitFetched(state.gitRepo(), state.spec(), new Head("c1", "main"), 0.1,
+                GitRepoEvent.CommitSource.POLL));
+        assertEquals("c1", ((GitRepoEvent.CommitDetected) published.get(published.size() - 1)).commit());
+        assertEquals("c1", tracker.snapshot().get(0).commit());
+    }
+
+    @SuppressWarnings("unchecked")
+    private GitRepoTracker tracker() {
+        GitRepoTracker tracker = new GitRepoTracker();
+        tracker.emitter = (MutinyEmitter<GitRepoEvent>) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] { MutinyEmitter.class }, (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "sendMessage":
+                            published.add(((Message<GitRepoEvent>) args[0]).getPayload());
+                            return Uni.createFrom().voidItem();
+                        case "sendMessageAndAwait":
+                            if (brokerDown) {
+                                throw new IllegalStateException("broker unreachable");
+                            }
+                            published.add(((Message<GitRepoEvent>) args[0]).getPayload());
+                            return null;
+                        default:
+                            throw new UnsupportedOperationException(method.getName());
+                    }
+                });
+        tracker.stateTopic = new StateTopic() {
+            @Override
+            public void write(GitRepoState state) {
+                // the state topic is not under test
+            }
+        };
+        return tracker;
+    }
+
+    private static GitRepo gitRepo() {
+        GitRepo gitRepo = new GitRepo();
+        gitRepo.setMetadata(new ObjectMetaBuilder().withNamespace("fleet-local").withName("simple").withUid("uid-1")
+                .withGeneration(1L).build());
+        GitRepoSpec spec = new GitRepoSpec();
+        spec.setRepo("https://git.example/simple.git");
+        spec.setBranch("main");
+        gitRepo.setSpec(spec);
+        return gitRepo;
+    }
+}
