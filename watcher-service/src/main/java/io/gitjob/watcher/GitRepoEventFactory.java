@@ -10,6 +10,7 @@ import io.gitjob.events.GitRepoState;
 import io.gitjob.events.RepoSpec;
 import io.gitjob.gitrepo.GitRepo;
 import io.gitjob.gitrepo.GitRepoSpec;
+import io.gitjob.watcher.webhook.RepoUrls;
 
 /**
  * Builds gitrepo events. The time is always given by the caller ({@link GitRepoTracker}), which keeps the
@@ -43,16 +44,16 @@ public final class GitRepoEventFactory {
     public static GitRepoEvent.CommitDetected commitDetected(GitRepoState known, String branch, String commit,
             double fetchSeconds, CommitSource source, Instant time) {
         return new GitRepoEvent.CommitDetected(id(), time, known.gitRepo(), known.generation(),
-                known.forceSyncGeneration(), known.spec().repo(), branch, commit, known.commit(), fetchSeconds,
-                source);
+                known.forceSyncGeneration(), RepoUrls.redact(known.spec().repo()), branch, commit, known.commit(),
+                fetchSeconds, source);
     }
 
     public static GitRepoEvent.CommitFetchFailed fetchFailed(GitRepoState known, Throwable error,
             double fetchSeconds, Instant time) {
         String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
         return new GitRepoEvent.CommitFetchFailed(id(), time, known.gitRepo(), known.generation(),
-                known.forceSyncGeneration(), known.spec().repo(), error.getClass().getName(), message,
-                fetchSeconds);
+                known.forceSyncGeneration(), RepoUrls.redact(known.spec().repo()), error.getClass().getName(),
+                RepoUrls.redact(message), fetchSeconds);
     }
 
     static GitRepoRef ref(GitRepo gitRepo) {

@@ -31,6 +31,7 @@ import io.gitjob.events.RepoSpec;
 import io.gitjob.watcher.GitRepoTracker;
 import io.gitjob.watcher.PublishFailedException;
 import io.gitjob.watcher.poll.RefSelection.Head;
+import io.gitjob.watcher.webhook.RepoUrls;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -156,17 +157,18 @@ public class Poller {
                 return;
             }
             count(detected ? "detected" : "unchanged");
-            writeStatus(entry, triggered, true, "polling " + entry.spec.repo() + " works", detected);
+            writeStatus(entry, triggered, true, "polling " + RepoUrls.redact(entry.spec.repo()) + " works", detected);
         } catch (Exception e) {
             double seconds = seconds(start);
             count("failed");
-            LOG.warnf("Polling %s (%s) failed: %s", entry.ref.key(), entry.spec.repo(), e.getMessage());
+            LOG.warnf("Polling %s (%s) failed: %s", entry.ref.key(), RepoUrls.redact(entry.spec.repo()),
+                    RepoUrls.redact(e.getMessage()));
             try {
                 tracker.fetchFailed(entry.ref, entry.spec, e, seconds);
             } catch (RuntimeException publishFailure) {
                 LOG.errorf(publishFailure, "Could not publish the fetch failure of %s", entry.ref.key());
             }
-            writeStatus(entry, triggered, false, String.valueOf(e.getMessage()), false);
+            writeStatus(entry, triggered, false, RepoUrls.redact(String.valueOf(e.getMessage())), false);
         } finally {
             entry.due = PollSchedule.nextDue(clock.instant(), entry.spec, defaultInterval, random.getAsDouble())
                     .orElse(Instant.MAX);
