@@ -80,6 +80,11 @@ public final class TestGit implements AutoCloseable {
         return dir.toUri().toString();
     }
 
+    /** For servers that serve the repository itself (JGit's SSH test server). */
+    public org.eclipse.jgit.lib.Repository repository() {
+        return git.getRepository();
+    }
+
     public File dir() {
         return dir.toFile();
     }

@@ -16,7 +16,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
  * Git credentials from the Secret named by {@code spec.clientSecretName}, in the GitRepo's namespace, as
- * Fleet reads them: {@code username}/{@code password} for HTTP basic auth. The values never reach a log or an
+ * Fleet reads them: {@code username}/{@code password} for HTTP basic auth, or {@code ssh-privatekey} (with
+ * an optional {@code known_hosts}) for SSH. The values never reach a log or an
  * event: errors name the Secret and the missing key only.
  */
 @ApplicationScoped
@@ -25,9 +26,13 @@ public class GitCredentials {
     @Inject
     KubernetesClient client;
 
-    /** How to authenticate one ls-remote. */
-    public interface Auth {
+    /** How to authenticate one ls-remote; closed after it (an SSH session factory holds resources). */
+    public interface Auth extends AutoCloseable {
         void applyTo(LsRemoteCommand command);
+
+        @Override
+        default void close() {
+        }
     }
 
     public static final Auth NONE = command -> {
@@ -60,8 +65,7 @@ public class GitCredentials {
             return command -> command.setCredentialsProvider(provider);
         }
         if (values.containsKey("ssh-privatekey")) {
-            throw new CredentialsException("secret " + secretName + " holds an ssh-privatekey: SSH credentials are "
-                    + "not supported by this watcher yet; use an HTTPS URL with username/password (a token)");
+            return SshAuth.of(secretName, values.get("ssh-privatekey"), values.get("known_hosts"));
         }
         throw new CredentialsException("secret " + secretName + " has neither username and password nor "
                 + "ssh-privatekey");

@@ -32,8 +32,10 @@ public class RemoteHeads {
     public Head head(RepoSpec spec, GitCredentials.Auth auth) throws GitAPIException {
         LsRemoteCommand command = Git.lsRemoteRepository().setRemote(spec.repo())
                 .setTimeout((int) Math.max(1, timeout.toSeconds()));
-        auth.applyTo(command);
-        Map<String, Ref> refs = command.callAsMap();
-        return RefSelection.select(refs, spec.branch(), spec.revision(), spec.repo());
+        try (auth) {
+            auth.applyTo(command);
+            Map<String, Ref> refs = command.callAsMap();
+            return RefSelection.select(refs, spec.branch(), spec.revision(), spec.repo());
+        }
     }
 }
