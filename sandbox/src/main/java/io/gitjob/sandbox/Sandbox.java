@@ -1,0 +1,413 @@
+package io.gitjob.sandbox;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.gitjob.gitrepo.GitRepo;
+import io.gitjob.gitrepo.GitRepoSpec;
+
+/**
+ * The whole of gitjob on one machine: a Kafka broker, a simulated Kubernetes API (Fabric8's mock API server),
+ * the {@link JobRunner} that plays the kubelet, a sample Git repository with a GitRepo on it, and the four
+ * services, each service, the broker and the API server in its own process. {@link #main} is the README's
+ * run command; the end-to-end tests start it through {@link #start}.
+ */
+public final class Sandbox implements AutoCloseable {
+
+    public static final String NAMESPACE = "fleet-local";
+    public static final String SAMPLE_GITREPO = "sample";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+
+    /** A service module: its name, also its folder. */
+    public enum Service {
+        WATCHER("watcher-service"), JOB("job-service"), METRICS("metrics-service"), JANITOR("janitor-service");
+
+        public final String module;
+
+        Service(String module) {
+            this.module = module;
+        }
+    }
+
+    private final SandboxConfig config;
+    private final Path root;
+    private final Path workDir;
+    private final Consumer<String> console;
+    private final List<ChildProcess> children = Collections.synchronizedList(new ArrayList<>());
+    private final Map<Service, ChildProcess> services = new LinkedHashMap<>();
+    private final Map<Service, Integer> ports = new LinkedHashMap<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private String bootstrap;
+    private String apiUrl;
+    private KubernetesClient client;
+    private JobRunner runner;
+    private SampleRepo sample;
+    private volatile boolean closed;
+
+    private Sandbox(SandboxConfig config, Consumer<String> console) {
+        this.config = config;
+        this.root = config.root();
+        this.workDir = config.workDir();
+        this.console = console;
+        ports.put(Service.WATCHER, config.watcherPort);
+        ports.put(Service.JOB, config.jobPort);
+        ports.put(Service.METRICS, config.metricsPort);
+        ports.put(Service.JANITOR, config.janitorPort);
+    }
+
+    public static void main(String[] args) {
+        SandboxConfig config;
+        try {
+            config = SandboxConfig.fromArgs(args, System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        PrintStream out = System.out;
+        Sandbox sandbox = new Sandbox(config, line -> {
+            synchronized (out) {
+                out.println(line);
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(new Thread(sandbox::close, "sandbox-shutdown"));
+        try {
+            sandbox.startAll();
+        } catch (RuntimeException e) {
+            System.err.println("The sandbox could not start: " + e.getMessage());
+            sandbox.close();
+            System.exit(1);
+        }
+        out.println(sandbox.banner());
+        try {
+            Thread.currentThread().join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Starts everything and waits until every service is ready; the caller closes it. */
+    public static Sandbox start(SandboxConfig config, Consumer<String> console) {
+        Sandbox sandbox = new Sandbox(config, console);
+        try {
+            sandbox.startAll();
+            return sandbox;
+        } catch (RuntimeException e) {
+            sandbox.close();
+            throw e;
+        }
+    }
+
+    private void startAll() {
+        long started = System.nanoTime();
+        Map<String, Integer> wanted = new LinkedHashMap<>();
+        wanted.put("Kafka broker", config.kafkaPort);
+        wanted.put("Kafka controller", config.kafkaControllerPort);
+        wanted.put("Kubernetes API", config.apiPort);
+        ports.forEach((s, p) -> wanted.put(s.module, p));
+        List<String> busy = Ports.busy(wanted);
+        if (!busy.isEmpty()) {
+            throw new IllegalStateException(String.join("; ", busy)
+                    + ". Stop what uses it, or choose other ports (--help lists the options).");
+        }
+        for (Service s : Service.values()) {
+            Path jar = jar(s);
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalStateException(jar + " is missing: build first with ./mvnw -B -ntp install -DskipTests");
+            }
+        }
+        try {
+            Files.createDirectories(workDir.resolve("logs"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        say("starting the Kafka broker and the Kubernetes API (Fabric8's mock API server) ...");
+        ChildProcess kafka = startMain("kafka", KafkaBrokerMain.class, "-Xmx512m", Integer.toString(config.kafkaPort),
+                Integer.toString(config.kafkaControllerPort), Integer.toString(config.partitions));
+        ChildProcess api = startMain("kube-api", ApiServerMain.class, "-Xmx256m", Integer.toString(config.apiPort));
+        apiUrl = api.awaitReadyLine(START_TIMEOUT);
+        writeKubeconfig();
+        client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfigText())).build();
+        runner = new JobRunner(client, config.jobTime, workDir.resolve("job-runs"), line -> log("job-runner", line))
+                .start();
+        bootstrap = kafka.awaitReadyLine(START_TIMEOUT);
+        writeEnvFile();
+
+        say("starting the four services ...");
+        for (Service s : Service.values()) {
+            services.put(s, startService(s, s.module, ports.get(s), Map.of()));
+        }
+        List<CompletableFuture<Void>> ready = services.entrySet().stream()
+                .map(e -> CompletableFuture.runAsync(() -> awaitReady(e.getValue(), ports.get(e.getKey()))))
+                .toList();
+        ready.forEach(CompletableFuture::join);
+        if (config.sample) {
+            sample = SampleRepo.createIfAbsent(workDir.resolve("sample-repo"), SampleRepo.sampleFiles());
+            createGitRepo(SAMPLE_GITREPO, sample, List.of("deploy"));
+        }
+        say(String.format("up in %.1f s", (System.nanoTime() - started) / 1e9));
+    }
+
+    /** Starts one more process of a service (a replica, in the tests), with extra environment. */
+    public ChildProcess startService(Service service, String name, int port, Map<String, String> extraEnv) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        env.put("KUBECONFIG", kubeconfig().toString());
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        // Readable lines in the sandbox's console; the services' JSON logs are for log collectors.
+        env.put("GITJOB_LOG_JSON", "false");
+        env.put("GITJOB_WATCHER_DEFAULT_POLLING_INTERVAL", config.pollingInterval);
+        env.put("GITJOB_JANITOR_SCHEDULE", "off");
+        env.put("QUARKUS_SHUTDOWN_TIMEOUT", "5s");
+        env.putAll(config.serviceEnv);
+        env.putAll(extraEnv);
+        List<String> command = List.of(java(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar",
+                jar(service).toString());
+        return track(ChildProcess.start(name, command, env, workDir, workDir.resolve("logs/" + name + ".log"),
+                this::echo));
+    }
+
+    /** Runs the janitor's one-shot mode ({@code --once}) as a CronJob would; its exit code. */
+    public int runJanitorOnce(Map<String, String> extraEnv) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        env.put("KUBECONFIG", kubeconfig().toString());
+        env.put("QUARKUS_HTTP_PORT", "0");
+        env.put("GITJOB_LOG_JSON", "false");
+        env.putAll(extraEnv);
+        ChildProcess once = track(ChildProcess.start("janitor-once", List.of(java(), "-Xmx256m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-jar", jar(Service.JANITOR).toString(), "--once"), env, workDir,
+                workDir.resolve("logs/janitor-once.log"), this::echo));
+        int code = once.awaitExit(START_TIMEOUT);
+        children.remove(once);
+        return code;
+    }
+
+    public GitRepo createGitRepo(String name, SampleRepo repo, List<String> paths) {
+        GitRepo gitRepo = new GitRepo();
+        gitRepo.setMetadata(new ObjectMetaBuilder().withNamespace(NAMESPACE).withName(name).build());
+        GitRepoSpec spec = new GitRepoSpec();
+        spec.setRepo(repo.url());
+        spec.setBranch(SampleRepo.BRANCH);
+        spec.setPaths(paths);
+        spec.setPollingInterval(config.pollingInterval);
+        gitRepo.setSpec(spec);
+        return client.resource(gitRepo).create();
+    }
+
+    private ChildProcess startMain(String name, Class<?> main, String heap, String... args) {
+        // Absolute entries: the child runs in the work folder.
+        String classpath = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .map(e -> Path.of(e).toAbsolutePath().toString())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        List<String> command = new ArrayList<>(List.of(java(), heap, "-XX:+UseSerialGC", "-cp", classpath,
+                main.getName()));
+        command.addAll(List.of(args));
+        return track(ChildProcess.start(name, command, Map.of(), workDir, workDir.resolve("logs/" + name + ".log"),
+                this::echo));
+    }
+
+    private ChildProcess track(ChildProcess child) {
+        children.add(child);
+        return child;
+    }
+
+    private void awaitReady(ChildProcess process, int port) {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        URI health = URI.create("http://localhost:" + port + "/q/health/ready");
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(process.name() + " exited while starting; see "
+                        + workDir.resolve("logs/" + process.name() + ".log"));
+            }
+            try {
+                var response = http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // Not listening yet.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException(process.name() + " was not ready within " + START_TIMEOUT.toSeconds() + " s");
+    }
+
+    private Path jar(Service service) {
+        return root.resolve(service.module).resolve("target/quarkus-app/quarkus-run.jar");
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    public Path kubeconfig() {
+        return workDir.resolve("kubeconfig");
+    }
+
+    private String kubeconfigText() {
+        return """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                  - name: gitjob-sandbox
+                    cluster:
+                      server: %s
+                contexts:
+                  - name: gitjob-sandbox
+                    context:
+                      cluster: gitjob-sandbox
+                      user: gitjob-sandbox
+                      namespace: %s
+                current-context: gitjob-sandbox
+                users:
+                  - name: gitjob-sandbox
+                    user:
+                      token: sandbox
+                """.formatted(apiUrl, NAMESPACE);
+    }
+
+    private void writeKubeconfig() {
+        try {
+            Files.writeString(kubeconfig(), kubeconfigText());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void writeEnvFile() {
+        StringBuilder env = new StringBuilder("# source this file: . sandbox-work/sandbox.env\n");
+        env.append("export KUBECONFIG=").append(kubeconfig()).append('\n');
+        env.append("export KAFKA_BOOTSTRAP_SERVERS=").append(bootstrap).append('\n');
+        ports.forEach((s, p) -> env.append("export GITJOB_").append(s.name()).append("_URL=http://localhost:")
+                .append(p).append('\n'));
+        env.append("export GITJOB_SAMPLE_REPO=").append(workDir.resolve("sample-repo")).append('\n');
+        try {
+            Files.writeString(workDir.resolve("sandbox.env"), env.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private String banner() {
+        String repo = workDir.resolve("sample-repo").toString();
+        StringBuilder b = new StringBuilder("\n========================= gitjob sandbox is up =========================\n");
+        b.append("The cluster is SIMULATED: Fabric8's mock Kubernetes API server (CRUD mode, no controllers);\n")
+                .append("the sandbox's Job runner plays the kubelet (it checks that the YAML files parse).\n")
+                .append("With KUBECONFIG pointing at a real cluster, run the services against that instead.\n\n");
+        b.append("  . ").append(workDir.resolve("sandbox.env")).append("      # KUBECONFIG, KAFKA_BOOTSTRAP_SERVERS, URLs\n");
+        b.append("  kubectl get gitrepos,jobs,pods -A\n");
+        // The mock serves watches over WebSocket only, kubectl watches over plain HTTP: kubectl -w fails here.
+        b.append("  watch -n1 kubectl get jobs,pods -A       # (kubectl get -w does not work against the mock)\n\n");
+        ports.forEach((s, p) -> b.append(String.format("  %-16s http://localhost:%d/q/metrics   /q/health%n", s.module, p)));
+        b.append("  Kafka            ").append(bootstrap).append('\n');
+        b.append("  Kubernetes API   ").append(apiUrl).append("  (kubeconfig: ").append(kubeconfig()).append(")\n");
+        b.append("  logs             ").append(workDir.resolve("logs")).append('\n');
+        if (sample != null) {
+            b.append("\nThe GitRepo ").append(NAMESPACE).append('/').append(SAMPLE_GITREPO).append(" polls ").append(repo)
+                    .append(" every ").append(config.pollingInterval).append(".\n");
+            b.append("  Push a commit:   cd ").append(repo).append(" && echo '  color: blue' >> deploy/configmap.yaml"
+                    + " && git commit -qam 'blue'\n");
+            b.append("                   -> a Job runs, succeeds and is deleted; see fleet_gitjob_duration_seconds on :")
+                    .append(config.metricsPort).append("/q/metrics\n");
+            b.append("  Break a file:    cd ").append(repo).append(" && echo 'key: [unclosed' >> deploy/configmap.yaml"
+                    + " && git commit -qam 'broken'\n");
+            b.append("                   -> the Job fails and is kept: kubectl get jobs; kubectl get gitrepo sample -o yaml\n");
+            b.append("  Fix it:          git revert --no-edit HEAD\n");
+            b.append("  Clean up now:    java -jar janitor-service/target/quarkus-app/quarkus-run.jar --once (after . sandbox.env)\n");
+        }
+        b.append("\nCtrl-C stops everything.\n=========================================================================");
+        return b.toString();
+    }
+
+    private void say(String line) {
+        console.accept(String.format("%-16s| %s", "sandbox", line));
+    }
+
+    private void log(String who, String line) {
+        console.accept(String.format("%-16s| %s", who, line));
+    }
+
+    private void echo(String line) {
+        if (config.echo) {
+            console.accept(line);
+        }
+    }
+
+    public KubernetesClient client() {
+        return client;
+    }
+
+    public String bootstrapServers() {
+        return bootstrap;
+    }
+
+    public String url(Service service) {
+        return "http://localhost:" + ports.get(service);
+    }
+
+    public ChildProcess process(Service service) {
+        return services.get(service);
+    }
+
+    public Path workDir() {
+        return workDir;
+    }
+
+    /** Stops everything: the Job runner, then the services, then the API server and the broker. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        say("stopping ...");
+        if (runner != null) {
+            runner.close();
+        }
+        if (client != null) {
+            client.close();
+        }
+        List<ChildProcess> all;
+        synchronized (children) {
+            all = new ArrayList<>(children);
+        }
+        // Services first (they finish the record in hand), in parallel; then the broker and the API server.
+        List<ChildProcess> infrastructure = all.stream().filter(c -> c.name().equals("kafka")
+                || c.name().equals("kube-api")).toList();
+        List<ChildProcess> rest = all.stream().filter(c -> !infrastructure.contains(c)).toList();
+        rest.stream().map(c -> CompletableFuture.runAsync(() -> c.stop(Duration.ofSeconds(15)))).toList()
+                .forEach(CompletableFuture::join);
+        infrastructure.stream().map(c -> CompletableFuture.runAsync(() -> c.stop(Duration.ofSeconds(15)))).toList()
+                .forEach(CompletableFuture::join);
+        say("stopped");
+    }
+}
