@@ -1,20 +1,13 @@
 package io.gitjob.testing;
 
-import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.jboss.logging.Logger;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
 
-import io.gitjob.events.TopicSpec;
-import io.gitjob.events.Topics;
+import io.gitjob.events.LocalKafka;
 import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
 
 /**
@@ -48,7 +41,7 @@ public final class KafkaBroker {
                         "GITJOB_TEST_KAFKA must be auto, embedded or container, was '" + mode + "'");
             };
             bootstrapServers = container ? startContainer() : startEmbedded();
-            createTopics(bootstrapServers);
+            LocalKafka.createTopics(bootstrapServers, TEST_PARTITIONS, java.time.Duration.ofSeconds(30));
             LOG.infof("Kafka broker (%s, KRaft) ready at %s in %d ms", container ? "container" : "embedded",
                     bootstrapServers, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         }
@@ -95,40 +88,7 @@ public final class KafkaBroker {
         return kafka.getBootstrapServers();
     }
 
-    /** Single-node settings that keep a test broker quick; topics are created, never auto-created. */
     private static void testSettings(Properties p) {
-        p.put("auto.create.topics.enable", "false");
-        p.put("group.initial.rebalance.delay.ms", "0");
-        p.put("offsets.topic.num.partitions", "3");
-        p.put("offsets.topic.replication.factor", "1");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
-        p.put("num.partitions", Integer.toString(TEST_PARTITIONS));
-    }
-
-    private static void createTopics(String bootstrap) {
-        Properties config = new Properties();
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (Admin admin = Admin.create(config)) {
-            List<NewTopic> topics = Topics.all(TEST_PARTITIONS).stream().map(KafkaBroker::newTopic).toList();
-            for (var result : admin.createTopics(topics).values().values()) {
-                try {
-                    result.get(30, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create test topics", e.getCause());
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating test topics", e);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("test broker did not create topics within 30 s", e);
-        }
-    }
-
-    private static NewTopic newTopic(TopicSpec spec) {
-        return new NewTopic(spec.name(), spec.partitions(), (short) 1).configs(spec.config());
+        LocalKafka.singleNodeSettings(p, TEST_PARTITIONS);
     }
 }
