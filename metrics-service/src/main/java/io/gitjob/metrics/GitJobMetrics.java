@@ -59,6 +59,7 @@ public final class GitJobMetrics implements AutoCloseable {
     private long redelivered;
     private long staleExpiries;
     private long expiredGauges;
+    private long lateGaugeSets;
 
     public GitJobMetrics(MeterRegistry registry, Duration shortLivedTtl, Clock clock, int deletedMaxEntries,
             Duration deletedMaxAge) {
@@ -157,10 +158,7 @@ public final class GitJobMetrics implements AutoCloseable {
             series.jobCreationFailed();
         } else if (event instanceof GitJobEvent.JobSucceeded succeeded) {
             series.jobDuration(succeeded.durationSeconds());
-            long token = ++nextToken;
-            Instant now = clock.instant();
-            series.setJobDurationGauge(succeeded.durationSeconds(), token, now);
-            ttlHeap.schedule(series.gitRepo.key(), token, now.plus(ttl));
+            setJobDurationGauge(series, succeeded);
         } else if (event instanceof GitJobEvent.JobFailed failed) {
             series.jobFailed(failed.jobName());
         } else if (event instanceof GitJobEvent.JobDeleted jobDeleted) {
@@ -171,6 +169,24 @@ public final class GitJobMetrics implements AutoCloseable {
             series.fetchFailed();
         }
         // added, spec changed, force sync, job terminated: no metric
+    }
+
+    /**
+     * The gauge lives one TTL from the Job's success, not from the moment this replica reads it: an event read
+     * again (a replay from offset 0, a replica taking over a partition) or read late must not bring back a
+     * gauge that has expired already. A time ahead of this clock (clock skew) counts from now.
+     */
+    private void setJobDurationGauge(SeriesIndex.Series series, GitJobEvent.JobSucceeded succeeded) {
+        Instant now = clock.instant();
+        Instant setAt = succeeded.time().isBefore(now) ? succeeded.time() : now;
+        Instant expiresAt = setAt.plus(ttl);
+        if (!expiresAt.isAfter(now)) {
+            lateGaugeSets++;
+            return;
+        }
+        long token = ++nextToken;
+        series.setJobDurationGauge(succeeded.durationSeconds(), token, setAt);
+        ttlHeap.schedule(series.gitRepo.key(), token, expiresAt);
     }
 
     /** Removes every series of the GitRepo at once and remembers it as deleted. */
@@ -260,6 +276,11 @@ public final class GitJobMetrics implements AutoCloseable {
 
     public synchronized long expiredGauges() {
         return expiredGauges;
+    }
+
+    /** Successes read after their gauge's TTL was over (late, or replayed): recorded in the histogram only. */
+    public synchronized long lateGaugeSets() {
+        return lateGaugeSets;
     }
 
     public synchronized int deletedRemembered() {

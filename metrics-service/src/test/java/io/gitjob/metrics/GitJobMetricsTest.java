@@ -62,6 +62,31 @@ class GitJobMetricsTest {
     }
 
     @Test
+    void aSuccessReadAfterItsTtlIsOverSetsNoGaugeButCountsInTheHistogram() {
+        clock.advance(Duration.ofHours(1));
+        // A replay from offset 0: this Job succeeded an hour ago.
+        metrics.record(Events.succeeded(app, "app-1", 42, T0));
+
+        assertEquals(List.of(), gauge("app"), "an expired gauge does not come back");
+        assertEquals(1, metrics.lateGaugeSets());
+        assertEquals(List.of(FleetMetrics.JOB_DURATION + "_count{" + labels(NS, "app") + "} 1.0"),
+                samplesOf(scrape(), FleetMetrics.JOB_DURATION + "_count", NS, "app"));
+    }
+
+    @Test
+    void aSuccessReadLateKeepsTheGaugeForWhatIsLeftOfItsTtl() {
+        clock.advance(Duration.ofSeconds(100));
+        metrics.record(Events.succeeded(app, "app-1", 42, T0));
+        assertEquals(1, gauge("app").size());
+
+        clock.advance(Duration.ofSeconds(19));
+        assertEquals(0, metrics.expireDue(clock.instant()));
+        clock.advance(Duration.ofSeconds(1)); // T0 + TTL
+        assertEquals(1, metrics.expireDue(clock.instant()));
+        assertEquals(List.of(), gauge("app"));
+    }
+
+    @Test
     void aJobWithinTheTtlKeepsTheGaugeForAFullTtlMore() {
         metrics.record(Events.succeeded(app, "app-1", 42));
         clock.advance(Duration.ofSeconds(60));

@@ -1,6 +1,7 @@
 package io.gitjob.sandbox;
 
 import java.net.InetAddress;
+import java.net.URI;
 import java.util.HashMap;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -18,7 +19,12 @@ import io.gitjob.gitrepo.GitRepoCrd;
  * 127.0.0.1. It runs no controllers: the sandbox's {@link JobRunner} plays the kubelet and the garbage
  * collector. Its own process, so the services reach it as they would reach a cluster: through a kubeconfig.
  *
- * <p>Usage: {@code ApiServerMain <port>}; prints {@code READY <url>} once it serves the GitRepo CRD.
+ * <p>Two addresses: the mock itself on a free loopback port, which the services use (their Fabric8 clients watch
+ * over WebSocket, as the mock serves them), and {@link ApiFront} on {@code <port>}, for kubectl and people, which
+ * also serves watches over plain HTTP as a real API server does.
+ *
+ * <p>Usage: {@code ApiServerMain <port>}; prints {@code READY <front url> <mock url>} once it serves the GitRepo
+ * CRD.
  */
 public final class ApiServerMain {
 
@@ -32,12 +38,17 @@ public final class ApiServerMain {
         java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new DiscoveringCrudDispatcher(), false);
-        server.init(InetAddress.getLoopbackAddress(), port);
-        Runtime.getRuntime().addShutdownHook(new Thread(server::destroy, "api-server-shutdown"));
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        String mockUrl = "http://127.0.0.1:" + server.getPort();
+        ApiFront front = ApiFront.start(InetAddress.getLoopbackAddress(), port, URI.create(mockUrl));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            front.close();
+            server.destroy();
+        }, "api-server-shutdown"));
         try (KubernetesClient client = server.createClient()) {
             client.apiextensions().v1().customResourceDefinitions().resource(GitRepoCrd.load()).create();
         }
-        System.out.println("READY http://127.0.0.1:" + port);
+        System.out.println("READY http://127.0.0.1:" + front.port() + " " + mockUrl);
         System.out.flush();
         Thread.currentThread().join();
     }

@@ -57,7 +57,10 @@ public final class Sandbox implements AutoCloseable {
     private final Map<Service, Integer> ports = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private String bootstrap;
+    /** The API server for people and kubectl ({@link ApiFront}). */
     private String apiUrl;
+    /** The mock itself, for the services and the Job runner: their clients watch over WebSocket. */
+    private String mockUrl;
     private KubernetesClient client;
     private JobRunner runner;
     private SampleRepo sample;
@@ -144,9 +147,11 @@ public final class Sandbox implements AutoCloseable {
         ChildProcess kafka = startMain("kafka", KafkaBrokerMain.class, "-Xmx512m", Integer.toString(config.kafkaPort),
                 Integer.toString(config.kafkaControllerPort), Integer.toString(config.partitions));
         ChildProcess api = startMain("kube-api", ApiServerMain.class, "-Xmx256m", Integer.toString(config.apiPort));
-        apiUrl = api.awaitReadyLine(START_TIMEOUT);
-        writeKubeconfig();
-        client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfigText())).build();
+        String[] urls = api.awaitReadyLine(START_TIMEOUT).split(" ");
+        apiUrl = urls[0];
+        mockUrl = urls[1];
+        writeKubeconfigs();
+        client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfigText(mockUrl))).build();
         runner = new JobRunner(client, config.jobTime, workDir.resolve("job-runs"), line -> log("job-runner", line))
                 .start();
         bootstrap = kafka.awaitReadyLine(START_TIMEOUT);
@@ -171,7 +176,7 @@ public final class Sandbox implements AutoCloseable {
     public ChildProcess startService(Service service, String name, int port, Map<String, String> extraEnv) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
-        env.put("KUBECONFIG", kubeconfig().toString());
+        env.put("KUBECONFIG", servicesKubeconfig().toString());
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         // Readable lines in the sandbox's console; the services' JSON logs are for log collectors.
         env.put("GITJOB_LOG_JSON", "false");
@@ -186,11 +191,32 @@ public final class Sandbox implements AutoCloseable {
                 this::echo));
     }
 
+    /** Starts one more replica of a service and waits until it is ready. */
+    public ChildProcess startReplica(Service service, String name, int port) {
+        ChildProcess replica = startService(service, name, port, Map.of());
+        awaitReady(replica, port);
+        return replica;
+    }
+
+    /**
+     * Stops a service gracefully (SIGTERM: it finishes the record in hand and leaves its consumer groups), runs
+     * {@code whileStopped}, and starts it again on its port, as a rolling restart does; returns once it is ready.
+     */
+    public synchronized void restart(Service service, Runnable whileStopped) {
+        ChildProcess old = services.get(service);
+        old.stop(Duration.ofSeconds(15));
+        children.remove(old);
+        whileStopped.run();
+        ChildProcess fresh = startService(service, service.module, ports.get(service), Map.of());
+        services.put(service, fresh);
+        awaitReady(fresh, ports.get(service));
+    }
+
     /** Runs the janitor's one-shot mode ({@code --once}) as a CronJob would; its exit code. */
     public int runJanitorOnce(Map<String, String> extraEnv) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
-        env.put("KUBECONFIG", kubeconfig().toString());
+        env.put("KUBECONFIG", servicesKubeconfig().toString());
         env.put("QUARKUS_HTTP_PORT", "0");
         env.put("GITJOB_LOG_JSON", "false");
         env.putAll(extraEnv);
@@ -269,11 +295,17 @@ public final class Sandbox implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /** The kubeconfig for kubectl and people: the API server's front ({@link ApiFront}). */
     public Path kubeconfig() {
         return workDir.resolve("kubeconfig");
     }
 
-    private String kubeconfigText() {
+    /** The services' kubeconfig: the mock API server itself. */
+    public Path servicesKubeconfig() {
+        return workDir.resolve("services.kubeconfig");
+    }
+
+    private static String kubeconfigText(String server) {
         return """
                 apiVersion: v1
                 kind: Config
@@ -292,12 +324,13 @@ public final class Sandbox implements AutoCloseable {
                   - name: gitjob-sandbox
                     user:
                       token: sandbox
-                """.formatted(apiUrl, NAMESPACE);
+                """.formatted(server, NAMESPACE);
     }
 
-    private void writeKubeconfig() {
+    private void writeKubeconfigs() {
         try {
-            Files.writeString(kubeconfig(), kubeconfigText());
+            Files.writeString(kubeconfig(), kubeconfigText(apiUrl));
+            Files.writeString(servicesKubeconfig(), kubeconfigText(mockUrl));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -325,8 +358,7 @@ public final class Sandbox implements AutoCloseable {
                 .append("With KUBECONFIG pointing at a real cluster, run the services against that instead.\n\n");
         b.append("  . ").append(workDir.resolve("sandbox.env")).append("      # KUBECONFIG, KAFKA_BOOTSTRAP_SERVERS, URLs\n");
         b.append("  kubectl get gitrepos,jobs,pods -A\n");
-        // The mock serves watches over WebSocket only, kubectl watches over plain HTTP: kubectl -w fails here.
-        b.append("  watch -n1 kubectl get jobs,pods -A       # (kubectl get -w does not work against the mock)\n\n");
+        b.append("  kubectl get jobs -w\n\n");
         ports.forEach((s, p) -> b.append(String.format("  %-16s http://localhost:%d/q/metrics   /q/health%n", s.module, p)));
         b.append("  Kafka            ").append(bootstrap).append('\n');
         b.append("  Kubernetes API   ").append(apiUrl).append("  (kubeconfig: ").append(kubeconfig()).append(")\n");
