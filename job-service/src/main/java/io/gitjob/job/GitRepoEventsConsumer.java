@@ -23,8 +23,11 @@ public class GitRepoEventsConsumer {
     @Inject
     JobReconciler reconciler;
 
+    // Different GitRepos at once, each GitRepo's events one after another in order (throttled.ordered=key in
+    // application.properties): a flood of commits no longer waits on one API call at a time. JobReconciler
+    // serialises the work of one GitRepo anyway, as Job completions arrive from the Job watch meanwhile.
     @Incoming("gitrepo-events")
-    @Blocking
+    @Blocking(value = "gitrepo-events-workers", ordered = false)
     public void consume(ConsumerRecord<String, byte[]> record) {
         intake.accept(record, GitRepoEvent.class, this::handle);
     }

@@ -44,7 +44,15 @@ public class JobWatch implements ResourceEventHandler<Job> {
     @ConfigProperty(name = "gitjob.job.resync-period", defaultValue = "5m")
     Duration resyncPeriod;
 
+    /** Finished Jobs handled at once (each GitRepo's one after another: JobReconciler locks per GitRepo). */
+    @ConfigProperty(name = "gitjob.job.completion-threads", defaultValue = "4")
+    int completionThreads;
+
     private SharedIndexInformer<Job> informer;
+    // Completions run here, not on the informer's one thread: deleting a succeeded Job takes a few API calls,
+    // and a flood of finished Jobs would otherwise wait for them one Job at a time. Each handling reads the Job
+    // fresh, so two changes of one Job handled out of order are harmless.
+    private ExecutorService completions;
     // Sweeps run here, not on the Kafka consumer's thread that reports the assignment: a long sweep there
     // would hold up polling.
     private final ExecutorService sweeper = Executors.newSingleThreadExecutor(r -> {
@@ -54,6 +62,11 @@ public class JobWatch implements ResourceEventHandler<Job> {
     });
 
     void start(@Observes StartupEvent event) {
+        completions = Executors.newFixedThreadPool(Math.max(1, completionThreads), r -> {
+            Thread t = new Thread(r, "job-watch-completion");
+            t.setDaemon(true);
+            return t;
+        });
         informer = client.batch().v1().jobs().inAnyNamespace()
                 .withLabel(JobConventions.MANAGED_BY_LABEL, JobConventions.MANAGED_BY_VALUE)
                 .inform(this, resyncPeriod.toMillis());
@@ -64,6 +77,15 @@ public class JobWatch implements ResourceEventHandler<Job> {
         sweeper.shutdownNow();
         if (informer != null) {
             informer.stop();
+        }
+        if (completions != null) {
+            // Finish the completions in hand (a Job half deleted is finished on the next start's sweep anyway).
+            completions.shutdown();
+            try {
+                completions.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -98,6 +120,15 @@ public class JobWatch implements ResourceEventHandler<Job> {
         if (view.isEmpty() || view.get().running()) {
             return; // nothing to do for a running Job until its GitRepo moves on
         }
+        try {
+            completions.execute(() -> complete(job));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debugf("Shutting down: Job %s/%s is left to the next start", job.getMetadata().getNamespace(),
+                    job.getMetadata().getName());
+        }
+    }
+
+    private void complete(Job job) {
         try {
             reconciler.onJobChanged(job);
         } catch (RuntimeException e) {

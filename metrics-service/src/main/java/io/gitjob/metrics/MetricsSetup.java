@@ -2,16 +2,21 @@ package io.gitjob.metrics;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Alternative;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.exemplars.ExemplarSampler;
 
 /** Wires the recorder and the registry it writes to; settings in application.properties. */
 @ApplicationScoped
@@ -22,6 +27,20 @@ public class MetricsSetup {
     @Singleton
     CollectorRegistry collectorRegistry() {
         return new FleetCollectorRegistry();
+    }
+
+    /**
+     * Replaces Quarkus' Prometheus registry (an alternative of priority 2100) with one whose scrape allocates
+     * about half as much at 10,000 GitRepos (see {@link PresizedScrapeRegistry}); built as Quarkus builds its own.
+     */
+    @Produces
+    @Singleton
+    @Alternative
+    @Priority(2200)
+    PrometheusMeterRegistry prometheusMeterRegistry(PrometheusConfig config, CollectorRegistry collectorRegistry,
+            Optional<ExemplarSampler> exemplarSampler, io.micrometer.core.instrument.Clock clock) {
+        return new PresizedScrapeRegistry(config, collectorRegistry, clock, exemplarSampler.orElse(null))
+                .throwExceptionOnRegistrationFailure();
     }
 
     @Produces
