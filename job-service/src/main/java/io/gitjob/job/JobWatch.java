@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.gitjob.events.GitRepoKey;
 import io.gitjob.gitrepo.JobConventions;
 import io.gitjob.job.cluster.ClusterState;
 import io.quarkus.runtime.ShutdownEvent;
@@ -44,7 +45,7 @@ public class JobWatch implements ResourceEventHandler<Job> {
     @ConfigProperty(name = "gitjob.job.resync-period", defaultValue = "5m")
     Duration resyncPeriod;
 
-    /** Finished Jobs handled at once (each GitRepo's one after another: JobReconciler locks per GitRepo). */
+    /** Finished Jobs handled at once (one GitRepo's never together: JobReconciler serialises them per GitRepo). */
     @ConfigProperty(name = "gitjob.job.completion-threads", defaultValue = "4")
     int completionThreads;
 
@@ -120,15 +121,21 @@ public class JobWatch implements ResourceEventHandler<Job> {
         if (view.isEmpty() || view.get().running()) {
             return; // nothing to do for a running Job until its GitRepo moves on
         }
+        GitRepoKey key = gitRepo.get().key();
         try {
-            completions.execute(() -> complete(job));
+            completions.execute(() -> complete(job, key));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             LOG.debugf("Shutting down: Job %s/%s is left to the next start", job.getMetadata().getNamespace(),
                     job.getMetadata().getName());
         }
     }
 
-    private void complete(Job job) {
+    private void complete(Job job, GitRepoKey key) {
+        // Asked again: the partition may have moved to another replica while the Job waited in the queue, and
+        // that replica's sweep handles it now. Handled here as well, it would be reported twice.
+        if (!ownership.owns(key)) {
+            return;
+        }
         try {
             reconciler.onJobChanged(job);
         } catch (RuntimeException e) {

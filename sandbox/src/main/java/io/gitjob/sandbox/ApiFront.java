@@ -161,11 +161,14 @@ final class ApiFront implements AutoCloseable {
         }
         URI target = URI.create("ws://" + backend.getRawAuthority() + pathAndQuery(exchange));
         WebSocket socket;
+        boolean table = Tables.wanted(exchange.getRequestHeaders().getFirst("Accept"));
+        CompletableFuture<WebSocket> opening = builder.buildAsync(target, new LineWriter(exchange, table, ended));
         try {
-            boolean table = Tables.wanted(exchange.getRequestHeaders().getFirst("Accept"));
-            socket = builder.buildAsync(target, new LineWriter(exchange, table, ended)).get(HANDSHAKE_TIMEOUT.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            socket = opening.get(HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
+            // A late handshake must not open a watch nobody reads, nor answer after the 502 (see onOpen).
+            ended.cancel(false);
+            opening.cancel(true);
             String why = e instanceof ExecutionException ? String.valueOf(e.getCause()) : "no answer";
             sendStatus(exchange, 502, "the mock API server refused the watch: " + why);
             return;
@@ -197,6 +200,10 @@ final class ApiFront implements AutoCloseable {
         /** The mock accepted the watch: answer 200 with a chunked body before the first event. */
         @Override
         public void onOpen(WebSocket socket) {
+            if (ended.isDone()) {
+                socket.abort(); // opened after the handshake timed out: the client has its 502 already
+                return;
+            }
             try {
                 exchange.getResponseHeaders().set("Content-Type", "application/json");
                 exchange.sendResponseHeaders(200, 0);

@@ -281,12 +281,9 @@ public final class JobRunner implements AutoCloseable {
     }
 
     private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
+        try {
+            Trees.deleteTree(dir);
+        } catch (java.io.UncheckedIOException e) {
             // A leftover checkout in the scratch folder is harmless.
         }
     }

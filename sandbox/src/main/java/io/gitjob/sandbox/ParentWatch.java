@@ -2,7 +2,8 @@ package io.gitjob.sandbox;
 
 /**
  * A child process of the sandbox ends when its launcher ends, even when the launcher was killed with
- * {@code kill -9} and had no chance to stop it: nothing of the sandbox is left behind holding a port.
+ * {@code kill -9} and had no chance to stop it, so the broker and the API server do not keep their ports. (The
+ * services, plain {@code java -jar} processes, do not watch their parent: docs/sandbox.md says so.)
  */
 final class ParentWatch {
 

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Ports of the sandbox: checked before anything starts, so a busy port is an error at once, not a hang. */
-final class Ports {
+public final class Ports {
 
     private Ports() {
     }
@@ -40,7 +40,7 @@ final class Ports {
     }
 
     /** A port free right now (for tests, which must not collide with a sandbox someone runs). */
-    static int anyFree() {
+    public static int anyFree() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

@@ -224,20 +224,29 @@ public final class Sandbox implements AutoCloseable {
                 "-XX:TieredStopAtLevel=1", "-jar", jar(Service.JANITOR).toString(), "--once"), env, workDir,
                 workDir.resolve("logs/janitor-once.log"), this::echo));
         int code = once.awaitExit(START_TIMEOUT);
+        if (code < 0) {
+            once.stop(Duration.ofSeconds(5)); // it did not finish: not left running once forgotten
+        }
         children.remove(once);
         return code;
     }
 
     public GitRepo createGitRepo(String name, SampleRepo repo, List<String> paths) {
+        return client.resource(gitRepo(name, repo, paths, Map.of())).create();
+    }
+
+    /** The GitRepo the sandbox would create (its namespace, branch and polling interval), not created yet. */
+    public GitRepo gitRepo(String name, SampleRepo repo, List<String> paths, Map<String, String> annotations) {
         GitRepo gitRepo = new GitRepo();
-        gitRepo.setMetadata(new ObjectMetaBuilder().withNamespace(NAMESPACE).withName(name).build());
+        gitRepo.setMetadata(new ObjectMetaBuilder().withNamespace(NAMESPACE).withName(name)
+                .withAnnotations(annotations.isEmpty() ? null : new LinkedHashMap<>(annotations)).build());
         GitRepoSpec spec = new GitRepoSpec();
         spec.setRepo(repo.url());
         spec.setBranch(SampleRepo.BRANCH);
         spec.setPaths(paths);
         spec.setPollingInterval(config.pollingInterval);
         gitRepo.setSpec(spec);
-        return client.resource(gitRepo).create();
+        return gitRepo;
     }
 
     private ChildProcess startMain(String name, Class<?> main, String heap, String... args) {

@@ -102,7 +102,7 @@ final class Tables {
             case "Pod" -> Optional.of(List.of(name,
                     new Column("Ready", "string", o -> ready(o) + "/" + o.path("spec").path("containers").size()),
                     new Column("Status", "string", Tables::podStatus),
-                    new Column("Restarts", "integer", o -> "0"),
+                    new Column("Restarts", "integer", Tables::restarts),
                     age));
             case "GitRepo" -> Optional.of(List.of(name,
                     new Column("Repo", "string", o -> o.path("spec").path("repo").asText("")),
@@ -179,6 +179,14 @@ final class Tables {
             }
         }
         return ready;
+    }
+
+    private static String restarts(JsonNode pod) {
+        long restarts = 0;
+        for (JsonNode c : pod.path("status").path("containerStatuses")) {
+            restarts += c.path("restartCount").asLong(0);
+        }
+        return Long.toString(restarts);
     }
 
     private static String podStatus(JsonNode pod) {

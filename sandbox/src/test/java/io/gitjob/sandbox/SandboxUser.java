@@ -9,10 +9,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -78,7 +76,7 @@ final class SandboxUser implements AutoCloseable {
     /** A sandbox configuration for tests: free ports, a fresh work folder under target, polling every second. */
     static SandboxConfig testConfig(String workFolder) {
         Path work = Path.of("target", workFolder).toAbsolutePath();
-        deleteTree(work);
+        Trees.deleteTree(work);
         SandboxConfig config = new SandboxConfig();
         config.workDir = work;
         config.kafkaPort = Ports.anyFree();
@@ -126,11 +124,18 @@ final class SandboxUser implements AutoCloseable {
 
     // --- the cluster ---
 
-    /** Waits until the GitRepo records {@code commit} as applied (its Job succeeded) and no Job of it is left running. */
+    /**
+     * Waits until the GitRepo records {@code commit} as applied (its Job succeeded) and only failed Jobs of it are
+     * left: job-service writes the status just before it deletes the succeeded Job.
+     */
     void awaitApplied(String gitRepo, String commit) {
         await().atMost(WAIT).until(() -> commit.equals(status(gitRepo).getCommit())
                 && "Current".equals(status(gitRepo).getGitJobStatus())
-                && jobsOf(gitRepo).stream().noneMatch(SandboxUser::running));
+                && jobsOf(gitRepo).stream().allMatch(SandboxUser::failed));
+    }
+
+    static boolean failed(Job job) {
+        return job.getStatus() != null && job.getStatus().getFailed() != null && job.getStatus().getFailed() > 0;
     }
 
     Job awaitOneRunningJob(String gitRepo) {
@@ -239,17 +244,6 @@ final class SandboxUser implements AutoCloseable {
     static List<String> gitRepoSeries(String text) {
         return text.lines().filter(l -> !l.startsWith("#") && l.contains("namespace=\"" + NS + "\""))
                 .map(l -> l.contains(" # ") ? l.substring(0, l.indexOf(" # ")) : l).sorted().toList();
-    }
-
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @Override

@@ -130,8 +130,10 @@ class ScalingAndReplayE2ETest {
         // topics has been read and handled again.
         await().atMost(WAIT).until(() -> groups.stream().allMatch(g -> lag(g) == 0));
         // What the replayed events would do (a Job, a status write, a series) happens within moments of being
-        // read; an absence needs a window to be seen.
-        Thread.sleep(5_000);
+        // read; an absence needs a window to be seen: watched throughout, not slept through.
+        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6))
+                .until(() -> user.seen().equals(jobsBefore) && clusterState().equals(clusterBefore)
+                        && SandboxUser.gitRepoSeries(user.scrape()).equals(seriesBefore));
 
         assertEquals(jobsBefore, user.seen(), "no Job was created, even briefly");
         assertEquals(clusterBefore, clusterState());
@@ -190,7 +192,8 @@ class ScalingAndReplayE2ETest {
         for (String name : names) {
             assertEquals(3, user.seen(name).size(), name + ": exactly one Job per change, " + user.seen(name));
             assertTrue(user.jobsOf(name).isEmpty(), name + ": every Job succeeded and was deleted");
-            assertTrue(user.podsOf(user.seen(name)).isEmpty(), name + ": with its Pods");
+            // The runner, playing the garbage collector, deletes the Pods after the Job.
+            await().atMost(WAIT).until(() -> user.podsOf(user.seen(name)).isEmpty());
         }
         String survivor = user.scrape(metrics1);
         for (String name : names) {

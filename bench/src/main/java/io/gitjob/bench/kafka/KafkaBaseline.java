@@ -93,7 +93,9 @@ public final class KafkaBaseline {
         }, "kafka-baseline-consumer");
         consumerThread.setDaemon(true);
         consumerThread.start();
-        ready.await();
+        if (!ready.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the baseline's consumer did not start within 60 s (see its stack trace)");
+        }
 
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

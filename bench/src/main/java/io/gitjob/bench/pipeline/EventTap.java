@@ -27,11 +27,10 @@ import io.gitjob.events.Topics;
  */
 final class EventTap implements AutoCloseable {
 
-    /** Epoch milliseconds of each event, keyed {@code name@commit} (or the GitRepo's name for a deletion). */
+    /** Epoch milliseconds of each event, keyed {@code name@commit}. */
     final Map<String, Long> commitDetected = new ConcurrentHashMap<>();
     final Map<String, Long> jobCreated = new ConcurrentHashMap<>();
     final Map<String, Long> jobDeleted = new ConcurrentHashMap<>();
-    final Map<String, Long> gitRepoDeleted = new ConcurrentHashMap<>();
 
     private final Thread thread;
     private volatile boolean running = true;
@@ -75,8 +74,6 @@ final class EventTap implements AutoCloseable {
                 GitRepoEvent e = EventCodec.decode(r.value(), GitRepoEvent.class);
                 if (e instanceof GitRepoEvent.CommitDetected c) {
                     commitDetected.putIfAbsent(key(c.gitRepo().name(), c.commit()), r.timestamp());
-                } else if (e instanceof GitRepoEvent.Deleted d) {
-                    gitRepoDeleted.putIfAbsent(d.gitRepo().name(), r.timestamp());
                 }
             } else {
                 GitJobEvent e = EventCodec.decode(r.value(), GitJobEvent.class);

@@ -2,8 +2,6 @@ package io.gitjob.bench.pipeline;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,16 +20,16 @@ import java.util.function.IntConsumer;
 
 import org.eclipse.jgit.api.Git;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gitjob.bench.Latencies;
 import io.gitjob.bench.kafka.KafkaBaseline;
 import io.gitjob.gitrepo.GitRepo;
-import io.gitjob.gitrepo.GitRepoSpec;
 import io.gitjob.sandbox.JobRunner;
+import io.gitjob.sandbox.Ports;
 import io.gitjob.sandbox.SampleRepo;
 import io.gitjob.sandbox.Sandbox;
 import io.gitjob.sandbox.SandboxConfig;
+import io.gitjob.sandbox.Trees;
 
 /**
  * The pipeline through the real services: the sandbox (a real KRaft broker, <b>Fabric8's mock API server</b>,
@@ -117,7 +115,7 @@ public final class PipelineBench {
     public static Result run(int size, Options options, java.util.function.Consumer<String> progress)
             throws Exception {
         Path work = options.root.resolve("bench/target/pipeline-work-" + size);
-        deleteTree(work);
+        Trees.deleteTree(work);
         Files.createDirectories(work);
         try (PrintWriter log = new PrintWriter(Files.newBufferedWriter(work.resolve("bench-console.log"),
                 StandardCharsets.UTF_8), true)) {
@@ -130,16 +128,15 @@ public final class PipelineBench {
         SandboxConfig config = new SandboxConfig();
         config.root = options.root;
         config.workDir = work;
-        config.kafkaPort = anyFreePort();
-        config.kafkaControllerPort = anyFreePort();
-        config.apiPort = anyFreePort();
-        config.watcherPort = anyFreePort();
-        config.jobPort = anyFreePort();
-        config.metricsPort = anyFreePort();
-        config.janitorPort = anyFreePort();
+        config.kafkaPort = Ports.anyFree();
+        config.kafkaControllerPort = Ports.anyFree();
+        config.apiPort = Ports.anyFree();
+        config.watcherPort = Ports.anyFree();
+        config.jobPort = Ports.anyFree();
+        config.metricsPort = Ports.anyFree();
+        config.janitorPort = Ports.anyFree();
         config.jobTime = Duration.ZERO;
         String interval = options.pollingInterval != null ? options.pollingInterval : size <= LARGE ? "15s" : "5m";
-        this.interval = interval;
         boolean commitWave = options.commitWave != null ? options.commitWave : size <= LARGE;
         config.pollingInterval = interval;
         config.sample = false;
@@ -224,7 +221,7 @@ public final class PipelineBench {
 
             // Wave 3: delete every GitRepo at once; scrape back to back until every series is gone.
             progress.accept(size + " GitRepos: delete wave, scraping /q/metrics back to back");
-            int scrapes = deleteWave(expected.keySet(), before, metricsUrl, timeout, stages, progress);
+            int scrapes = deleteWave(expected.keySet(), metricsUrl, timeout, stages, progress);
             return new Result(size, interval, baseline, stages, heap, scrapeMedian, before.bytes(),
                     scrapes);
         } finally {
@@ -239,22 +236,10 @@ public final class PipelineBench {
         }
     }
 
-    private String interval;
-
+    /** A GitRepo of the benchmark; its Jobs succeed without a clone unless manifests are checked. */
     private GitRepo gitRepo(int i, SampleRepo repo) {
-        GitRepo gitRepo = new GitRepo();
-        var meta = new ObjectMetaBuilder().withNamespace(NS).withName(name(i));
-        if (!options.checkManifests) {
-            meta.addToAnnotations(JobRunner.SKIP_CHECK_ANNOTATION, "true");
-        }
-        gitRepo.setMetadata(meta.build());
-        GitRepoSpec spec = new GitRepoSpec();
-        spec.setRepo(repo.url());
-        spec.setBranch(SampleRepo.BRANCH);
-        spec.setPaths(List.of("deploy"));
-        spec.setPollingInterval(interval);
-        gitRepo.setSpec(spec);
-        return gitRepo;
+        return sandbox.gitRepo(name(i), repo, List.of("deploy"), options.checkManifests ? Map.of()
+                : Map.of(JobRunner.SKIP_CHECK_ANNOTATION, "true"));
     }
 
     private static String name(int i) {
@@ -369,7 +354,7 @@ public final class PipelineBench {
     }
 
     /** Deletes every GitRepo and scrapes until none has a series left; the number of scrapes it took. */
-    private int deleteWave(java.util.Set<String> names, SeriesScrape before, String metricsUrl, Duration timeout,
+    private int deleteWave(java.util.Set<String> names, String metricsUrl, Duration timeout,
             List<Stage> stages, java.util.function.Consumer<String> progress) throws Exception {
         Map<String, Long> deletedAt = new ConcurrentHashMap<>();
         Map<String, Long> goneAt = new HashMap<>();
@@ -437,23 +422,6 @@ public final class PipelineBench {
             throw new IllegalStateException(e);
         } finally {
             pool.shutdown();
-        }
-    }
-
-    private static int anyFreePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 }
