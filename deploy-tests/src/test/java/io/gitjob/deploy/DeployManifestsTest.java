@@ -121,7 +121,10 @@ class DeployManifestsTest {
             "gitjob-janitor", union(
                     rules("cluster", "batch", "jobs", "list", "delete"),
                     rules("cluster", "fleet.cattle.io", "gitrepos", "get", "list")),
-            "gitjob-metrics", Set.of());
+            // Informers on every Job and GitRepo (io.gitjob.metrics.ClusterCache): list and watch, nothing else.
+            "gitjob-metrics", union(
+                    rules("cluster", "batch", "jobs", "list", "watch"),
+                    rules("cluster", "fleet.cattle.io", "gitrepos", "list", "watch")));
 
     static Manifests render(String overlay) {
         return new Manifests(overlay, KustomizeRender.render(ROOT.resolve("deploy/overlays").resolve(overlay)));
@@ -301,7 +304,9 @@ class DeployManifestsTest {
         assertEquals(new TreeMap<>(RBAC), granted);
         assertEquals(Set.of("gitjob-watcher", "gitjob-job-service", "gitjob-metrics", "gitjob-janitor"),
                 m.all(ServiceAccount.class).stream().map(s -> s.getMetadata().getName()).collect(Collectors.toSet()));
-        assertEquals(false, m.one(ServiceAccount.class, "gitjob-metrics").getAutomountServiceAccountToken());
+        // metrics-service's informers need its token: neither its ServiceAccount nor its pod may turn it off.
+        assertFalse(Boolean.FALSE.equals(m.one(ServiceAccount.class, "gitjob-metrics").getAutomountServiceAccountToken()));
+        assertFalse(Boolean.FALSE.equals(podSpec(m, Service.METRICS).getAutomountServiceAccountToken()));
         for (Service service : Service.values()) {
             assertEquals(service.serviceAccount, podSpec(m, service).getServiceAccountName(), service.module);
         }

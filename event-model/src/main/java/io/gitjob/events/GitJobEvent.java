@@ -102,7 +102,9 @@ public sealed interface GitJobEvent extends Event {
     }
 
     enum TerminationCause {
-        SPEC_CHANGED, FORCE_SYNC, GITREPO_DELETED
+        SPEC_CHANGED, FORCE_SYNC, GITREPO_DELETED,
+        /** A newer commit is wanted: the running Job is replaced, as Fleet does, so two applies never race. */
+        NEW_COMMIT
     }
 
     enum DeletedBy {

@@ -10,8 +10,10 @@ import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * The status gitjob writes on a GitRepo (design section 5). Each service writes only its own fields, as a
- * merge patch of the status subresource, so services never overwrite each other.
+ * The status gitjob writes on a GitRepo (design section 5): only fields of Fleet's CRD, whose status has no
+ * preserve-unknown-fields, so an API server with Fleet's CRD prunes anything else. Each service writes only
+ * its own fields through the status subresource. Fields gitjob does not know (Fleet's summary, display,
+ * resourceCounts...) are kept as they were read, so a write never drops another controller's fields.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class GitRepoStatus {
@@ -20,7 +22,9 @@ public class GitRepoStatus {
     private Long updateGeneration;
     private String gitJobStatus;
     private String lastPollingTriggered;
-    private String observedEventTime;
+    private String pollingCommit;
+    private String webhookCommit;
+    private String lastWebhookTime;
     private List<GitRepoCondition> conditions = new ArrayList<>();
     private final Map<String, Object> additionalProperties = new LinkedHashMap<>();
 
@@ -64,12 +68,28 @@ public class GitRepoStatus {
         this.lastPollingTriggered = lastPollingTriggered;
     }
 
-    public String getObservedEventTime() {
-        return observedEventTime;
+    public String getPollingCommit() {
+        return pollingCommit;
     }
 
-    public void setObservedEventTime(String observedEventTime) {
-        this.observedEventTime = observedEventTime;
+    public void setPollingCommit(String pollingCommit) {
+        this.pollingCommit = pollingCommit;
+    }
+
+    public String getWebhookCommit() {
+        return webhookCommit;
+    }
+
+    public void setWebhookCommit(String webhookCommit) {
+        this.webhookCommit = webhookCommit;
+    }
+
+    public String getLastWebhookTime() {
+        return lastWebhookTime;
+    }
+
+    public void setLastWebhookTime(String lastWebhookTime) {
+        this.lastWebhookTime = lastWebhookTime;
     }
 
     public List<GitRepoCondition> getConditions() {

@@ -12,7 +12,6 @@ import java.util.function.LongSupplier;
 
 import org.jboss.logging.Logger;
 
-import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gitjob.events.GitJobEvent;
 import io.gitjob.events.GitRepoRef;
@@ -93,7 +92,7 @@ public final class Cleanup {
         }
 
         List<Verdict> verdicts = CleanupDecision.decideAll(listing.jobs(), gitRepos.uids(), clock.instant(),
-                settings.failedRetention());
+                settings.succeededGrace(), settings.failedRetention());
         Map<KeepReason, Integer> kept = RunSummary.noneKept();
         List<Verdict> due = new ArrayList<>();
         for (Verdict verdict : verdicts) {
@@ -105,6 +104,7 @@ public final class Cleanup {
         }
 
         RateLimiter limiter = new RateLimiter(settings.maxDeletesPerSecond(), nanoTime, sleeper);
+        JobDeletion deletion = new JobDeletion(client);
         Map<DeleteReason, Integer> deleted = RunSummary.noDeletions();
         List<Deletion> deletions = new ArrayList<>();
         int alreadyGone = 0;
@@ -132,11 +132,13 @@ public final class Cleanup {
                 break;
             }
             try {
-                boolean gone = client.batch().v1().jobs().inNamespace(job.namespace()).withName(job.name())
-                        .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete().isEmpty();
-                if (gone) {
+                JobDeletion.Outcome outcome = deletion.delete(job);
+                if (outcome != JobDeletion.Outcome.DELETED) {
+                    // Either way the Job that was listed and judged no longer exists: nothing left to do.
                     alreadyGone++;
-                    LOG.debugf("Job %s was already gone", job.path());
+                    LOG.debugf(outcome == JobDeletion.Outcome.REPLACED
+                            ? "Job %s was deleted and re-created meanwhile (uid %s is gone): left alone"
+                            : "Job %s was already gone (uid %s)", job.path(), job.uid());
                     continue;
                 }
             } catch (RuntimeException e) {

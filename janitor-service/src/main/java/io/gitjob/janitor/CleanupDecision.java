@@ -10,10 +10,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import io.gitjob.gitrepo.JobPhase;
+
 /**
  * Which Jobs a run deletes, and why: a pure function of what was listed, which GitRepos exist, and the time.
  * The order of the rules is the design: a Job no GitRepo owns is never touched; an orphan goes whatever its
- * state; a running Job of an existing GitRepo always stays; the newest failed Job of a GitRepo always stays.
+ * state; a succeeded Job stays for the grace period, in which job-service records its success and deletes it
+ * itself; a running Job of an existing GitRepo always stays; the newest failed Job of a GitRepo always stays.
  */
 public final class CleanupDecision {
 
@@ -30,7 +33,8 @@ public final class CleanupDecision {
 
     /** Why a Job stays, as the summary line counts it. */
     public enum KeepReason {
-        NOT_OWNED_BY_GITREPO("not-owned"), RUNNING("running"), FAILED_NO_RETENTION("failed"),
+        NOT_OWNED_BY_GITREPO("not-owned"), SUCCEEDED_WITHIN_GRACE("succeeded-recent"), RUNNING("running"),
+        FAILED_NO_RETENTION("failed"),
         NEWEST_FAILED("newest-failed"), FAILED_WITHIN_RETENTION("failed-recent");
 
         public final String label;
@@ -67,17 +71,25 @@ public final class CleanupDecision {
      *
      * @param gitRepoExists whether a GitRepo with the uid of the Job's owner exists
      * @param newestFailedOfItsGitRepo whether this is the newest failed Job of its GitRepo
+     * @param succeededGrace how long a succeeded Job is left to job-service after its completion time
      */
     public static Verdict decide(JobFacts job, boolean gitRepoExists, boolean newestFailedOfItsGitRepo, Instant now,
-            Optional<Duration> failedRetention) {
+            Duration succeededGrace, Optional<Duration> failedRetention) {
         if (job.gitRepo().isEmpty()) {
             return Verdict.keep(job, KeepReason.NOT_OWNED_BY_GITREPO);
         }
         if (!gitRepoExists) {
+            // No grace: job-service records a success on its GitRepo (status, event), and there is none left.
             return Verdict.delete(job, DeleteReason.ORPHAN);
         }
-        switch (job.state()) {
+        switch (job.phase()) {
             case SUCCEEDED:
+                // job-service records the success, then deletes the Job itself; deleting it first would lose a
+                // success nobody recorded (job-service down) and leave the GitRepo InProgress. A completion
+                // time that cannot be read cannot be waited on: the Job would stay forever.
+                if (job.completedAt() != null && now.isBefore(job.completedAt().plus(succeededGrace))) {
+                    return Verdict.keep(job, KeepReason.SUCCEEDED_WITHIN_GRACE);
+                }
                 return Verdict.delete(job, DeleteReason.SUCCEEDED);
             case RUNNING:
                 return Verdict.keep(job, KeepReason.RUNNING);
@@ -98,14 +110,14 @@ public final class CleanupDecision {
 
     /** The verdicts on every listed Job, in listing order. */
     public static List<Verdict> decideAll(List<JobFacts> jobs, Set<String> existingGitRepoUids, Instant now,
-            Optional<Duration> failedRetention) {
+            Duration succeededGrace, Optional<Duration> failedRetention) {
         Map<String, JobFacts> newestFailed = newestFailedByGitRepo(jobs);
         List<Verdict> verdicts = new ArrayList<>(jobs.size());
         for (JobFacts job : jobs) {
             String ownerUid = job.gitRepo().map(g -> g.uid()).orElse(null);
             boolean exists = ownerUid != null && existingGitRepoUids.contains(ownerUid);
             boolean newest = ownerUid != null && newestFailed.get(ownerUid) == job;
-            verdicts.add(decide(job, exists, newest, now, failedRetention));
+            verdicts.add(decide(job, exists, newest, now, succeededGrace, failedRetention));
         }
         return verdicts;
     }
@@ -120,7 +132,7 @@ public final class CleanupDecision {
     static Map<String, JobFacts> newestFailedByGitRepo(List<JobFacts> jobs) {
         Map<String, JobFacts> newest = new HashMap<>();
         for (JobFacts job : jobs) {
-            if (job.state() == JobFacts.State.FAILED && job.gitRepo().isPresent()) {
+            if (job.phase() == JobPhase.FAILED && job.gitRepo().isPresent()) {
                 newest.merge(job.gitRepo().get().uid(), job,
                         (a, b) -> FAILED_ORDER.compare(a, b) >= 0 ? a : b);
             }

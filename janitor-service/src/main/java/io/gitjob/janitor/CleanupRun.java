@@ -47,8 +47,9 @@ public class CleanupRun {
     /** Bad settings stop the service at start, not at the first run a day later. */
     void checkSettings(@Observes StartupEvent started) {
         JanitorSettings settings = config.settings();
-        LOG.infof("Janitor settings: schedule '%s', batch size %d, include Fleet Jobs %s, failed retention %s, "
-                + "max %s deletes/s, dry run %s", config.schedule(), settings.batchSize(), settings.includeFleetJobs(),
+        LOG.infof("Janitor settings: schedule '%s', batch size %d, include Fleet Jobs %s, succeeded grace %s, "
+                + "failed retention %s, max %s deletes/s, dry run %s", config.schedule(), settings.batchSize(),
+                settings.includeFleetJobs(), settings.succeededGrace(),
                 settings.failedRetention().map(Object::toString).orElse("none (keep failed Jobs)"),
                 settings.maxDeletesPerSecond() == 0 ? "unlimited" : settings.maxDeletesPerSecond(),
                 settings.dryRun());

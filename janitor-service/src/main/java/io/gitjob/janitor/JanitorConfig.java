@@ -16,6 +16,10 @@ public interface JanitorConfig {
     @WithDefault("false")
     boolean includeFleetJobs();
 
+    /** How long a succeeded Job is left to job-service, which records its success and deletes it itself. */
+    @WithDefault("10m")
+    Duration succeededGrace();
+
     /** Unset: failed Jobs are kept forever, as Fleet does. */
     Optional<Duration> failedRetention();
 
@@ -30,7 +34,7 @@ public interface JanitorConfig {
     String schedule();
 
     default JanitorSettings settings() {
-        return new JanitorSettings(batchSize(), includeFleetJobs(), failedRetention(), maxDeletesPerSecond(),
-                dryRun());
+        return new JanitorSettings(batchSize(), includeFleetJobs(), succeededGrace(), failedRetention(),
+                maxDeletesPerSecond(), dryRun());
     }
 }

@@ -5,29 +5,24 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
-import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.gitjob.events.GitRepoRef;
 import io.gitjob.gitrepo.JobConventions;
+import io.gitjob.gitrepo.JobPhase;
 
 /**
  * What the janitor needs to know of a Job, read once from the listing. A run holds these rather than the Jobs
  * themselves, so tens of thousands of leftovers fit in a small heap.
  *
+ * @param uid the Job's uid as listed: every delete carries it as a precondition
  * @param gitRepo the GitRepo whose controller ownerReference the Job carries; empty when none
+ * @param phase by {@link JobPhase}, the rule job-service decides by too
+ * @param completedAt when the Job succeeded ({@code status.completionTime}); null unless succeeded
  * @param failedAt when the Job failed (its Failed condition), else when it started or was created; null unless failed
  * @param commit the commit annotation; null when absent
  */
-public record JobFacts(String namespace, String name, String uid, Optional<GitRepoRef> gitRepo, State state,
-        Instant createdAt, Instant failedAt, long generation, long forceSyncGeneration, String commit) {
-
-    public enum State {
-        /** Active, pending, or anything not known to have finished: never deleted while its GitRepo exists. */
-        RUNNING,
-        /** {@code status.succeeded >= 1} and a completion time, Fleet's own test. */
-        SUCCEEDED,
-        FAILED
-    }
+public record JobFacts(String namespace, String name, String uid, Optional<GitRepoRef> gitRepo, JobPhase phase,
+        Instant createdAt, Instant completedAt, Instant failedAt, long generation, long forceSyncGeneration,
+        String commit) {
 
     public String path() {
         return namespace + "/" + name;
@@ -35,11 +30,12 @@ public record JobFacts(String namespace, String name, String uid, Optional<GitRe
 
     public static JobFacts of(Job job) {
         var meta = job.getMetadata();
-        State state = stateOf(job);
+        JobPhase phase = JobPhase.of(job);
         Instant created = instant(meta.getCreationTimestamp());
+        Instant completedAt = phase == JobPhase.SUCCEEDED ? instant(job.getStatus().getCompletionTime()) : null;
         Instant failedAt = null;
-        if (state == State.FAILED) {
-            failedAt = failedCondition(job.getStatus()).map(c -> instant(c.getLastTransitionTime())).orElse(null);
+        if (phase == JobPhase.FAILED) {
+            failedAt = JobPhase.failedCondition(job).map(c -> instant(c.getLastTransitionTime())).orElse(null);
             if (failedAt == null) {
                 failedAt = instant(job.getStatus().getStartTime());
             }
@@ -47,39 +43,11 @@ public record JobFacts(String namespace, String name, String uid, Optional<GitRe
                 failedAt = created;
             }
         }
-        return new JobFacts(meta.getNamespace(), meta.getName(), meta.getUid(), owner(job), state, created, failedAt,
+        return new JobFacts(meta.getNamespace(), meta.getName(), meta.getUid(), owner(job), phase, created,
+                completedAt, failedAt,
                 JobConventions.number(meta.getLabels(), JobConventions.GITREPO_GENERATION_LABEL),
                 JobConventions.number(meta.getLabels(), JobConventions.FORCE_SYNC_GENERATION_LABEL),
                 meta.getAnnotations() == null ? null : meta.getAnnotations().get(JobConventions.COMMIT_ANNOTATION));
-    }
-
-    static State stateOf(Job job) {
-        JobStatus status = job.getStatus();
-        if (status == null) {
-            return State.RUNNING;
-        }
-        if (positive(status.getSucceeded()) && status.getCompletionTime() != null) {
-            return State.SUCCEEDED;
-        }
-        if (failedCondition(status).isPresent()) {
-            return State.FAILED;
-        }
-        // Without the condition (an API server that has not written it yet): failed once the backoff limit is
-        // used up and no Pod is left running. Fleet's Jobs have backoffLimit 0.
-        Integer backoffLimit = job.getSpec() == null ? null : job.getSpec().getBackoffLimit();
-        if (positive(status.getFailed()) && !positive(status.getActive()) && backoffLimit != null
-                && status.getFailed() > backoffLimit) {
-            return State.FAILED;
-        }
-        return State.RUNNING;
-    }
-
-    private static Optional<JobCondition> failedCondition(JobStatus status) {
-        if (status == null || status.getConditions() == null) {
-            return Optional.empty();
-        }
-        return status.getConditions().stream()
-                .filter(c -> "Failed".equals(c.getType()) && "True".equalsIgnoreCase(c.getStatus())).findFirst();
     }
 
     private static Optional<GitRepoRef> owner(Job job) {
@@ -92,10 +60,6 @@ public record JobFacts(String namespace, String name, String uid, Optional<GitRe
             // GitRepoRef refuses a missing or blank field. An ownerReference without a uid or name names no GitRepo the janitor could check: not its to delete.
             return Optional.empty();
         }
-    }
-
-    private static boolean positive(Integer value) {
-        return value != null && value > 0;
     }
 
     private static Instant instant(String timestamp) {

@@ -3,6 +3,7 @@ package io.gitjob.janitor;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -230,6 +231,74 @@ class CleanupRunTest {
     }
 
     @Test
+    void aSucceededJobWithinTheGraceIsLeftToJobServiceUntilTheGraceIsOver() {
+        // job-service (down, say) has not recorded these successes yet; the orphan's GitRepo is gone, so it has
+        // nothing to record and no grace.
+        create(job("fleet-local", "alpha-just-done").owner("alpha", alpha).succeeded(Duration.ofMinutes(2)));
+        create(job("team-a", "gone-just-done").owner("gone", "uid-of-gone").succeeded(Duration.ofMinutes(2)));
+        JanitorSettings defaults = JanitorSettings.defaults().withMaxDeletesPerSecond(0);
+
+        RunSummary dry = cleanup.run(defaults.withDryRun(true)).orElseThrow();
+
+        assertEquals(1, dry.kept(KeepReason.SUCCEEDED_WITHIN_GRACE), dry.line());
+        assertTrue(dry.line().contains(" kept.succeeded-recent=1 "), dry.line());
+        assertFalse(byName(dry).containsKey("alpha-just-done"), "the dry run reports it kept, not due");
+        assertEquals("orphan", byName(dry).get("gone-just-done"));
+
+        RunSummary real = cleanup.run(defaults).orElseThrow();
+
+        assertEquals(byName(dry), byName(real));
+        assertEquals(1, real.kept(KeepReason.SUCCEEDED_WITHIN_GRACE), real.line());
+        assertTrue(remainingJobs().contains("alpha-just-done"));
+        assertFalse(remainingJobs().contains("gone-just-done"));
+        assertFalse(remainingJobs().contains("alpha-done-1"), "an hour after success: past the grace");
+
+        RunSummary later = cleanup.run(defaults.withSucceededGrace(Duration.ofMinutes(1))).orElseThrow();
+
+        assertEquals(Map.of("alpha-just-done", "succeeded"), byName(later), "its grace is over: job-service missed it");
+        assertEquals(0, later.kept(KeepReason.SUCCEEDED_WITHIN_GRACE));
+    }
+
+    @Test
+    void aJobDeletedAndReCreatedUnderTheSameNameMeanwhileSurvives() throws Exception {
+        Map<String, String> listedUids = uidsByDeletePath();
+        pagesForNextRun(true);
+        String listedUid = listedUids.get(JOBS_PATH + "team-a/jobs/gamma-done");
+        // Between the listing and the delete, someone (job-service, a person) deletes gamma-done and creates a
+        // new Job of the same name: another uid.
+        client.batch().v1().jobs().inNamespace("team-a").withName("gamma-done").delete();
+        await().atMost(WAIT).until(() -> client.batch().v1().jobs().inNamespace("team-a").withName("gamma-done")
+                .get() == null);
+        create(job("team-a", "gamma-done").owner("gamma", gamma).succeeded());
+        String newUid = client.batch().v1().jobs().inNamespace("team-a").withName("gamma-done").get().getMetadata()
+                .getUid();
+        assertNotEquals(listedUid, newUid);
+        // Where the mock stands in for a cluster: it ignores preconditions, so this front answers that one DELETE
+        // as a real API server does (409 for the old uid; 200 without a precondition, which then fails below).
+        MockApiPreconditions.enforceUid(server, "team-a", "gamma-done", newUid);
+        MockApiPreconditions.forgetRecordedRequests(server);
+
+        RunSummary summary = cleanup.run(everything).orElseThrow();
+
+        assertEquals(RunSummary.Result.SUCCESS, summary.result(),
+                "a failed precondition is no error: " + summary.line());
+        assertEquals(1, summary.alreadyGone(), "the Job listed is gone; its successor is not the janitor's to judge");
+        assertFalse(byName(summary).containsKey("gamma-done"), "neither deleted nor published as deleted");
+        assertEquals(8, summary.deletedTotal(), summary.line());
+        assertEquals(newUid, client.batch().v1().jobs().inNamespace("team-a").withName("gamma-done").get()
+                .getMetadata().getUid(), "the re-created Job survived");
+
+        List<MockApiPreconditions.Delete> deletes = MockApiPreconditions.deletes(server);
+        assertEquals(9, deletes.size(), deletes::toString);
+        for (MockApiPreconditions.Delete delete : deletes) {
+            assertEquals(listedUids.get(delete.path()), delete.preconditionUid(),
+                    "every delete names the uid the Job was listed with: " + delete.path());
+            assertNotNull(delete.preconditionUid(), delete.path());
+            assertEquals("Background", delete.options().getPropagationPolicy(), "its Pods go too");
+        }
+    }
+
+    @Test
     void aSecondRunWhileOneIsGoingIsSkipped() throws Exception {
         double skippedBefore = Scrape.value("gitjob_janitor_runs_total", "result", "skipped");
         // Two deletes a second over six due Jobs: the first run lasts seconds.
@@ -299,6 +368,15 @@ class CleanupRunTest {
                     all.withoutLabel(JobConventions.MANAGED_BY_LABEL).list().getItems(), PAGE);
         }
         return pages;
+    }
+
+    static final String JOBS_PATH = "/apis/batch/v1/namespaces/";
+
+    /** The uid of every Job now, by the path its DELETE goes to. */
+    Map<String, String> uidsByDeletePath() {
+        return client.batch().v1().jobs().inAnyNamespace().list().getItems().stream()
+                .collect(Collectors.toMap(j -> JOBS_PATH + j.getMetadata().getNamespace() + "/jobs/"
+                        + j.getMetadata().getName(), j -> j.getMetadata().getUid()));
     }
 
     static Map<String, String> byName(RunSummary summary) {
@@ -374,9 +452,15 @@ class CleanupRunTest {
             return this;
         }
 
+        /** Succeeded an hour ago: past the default grace, which leaves it to job-service for 10 minutes. */
         JobSpec succeeded() {
-            builder.withNewStatus().withSucceeded(1).withStartTime(now.minusSeconds(90).toString())
-                    .withCompletionTime(now.minusSeconds(60).toString()).endStatus();
+            return succeeded(Duration.ofHours(1));
+        }
+
+        JobSpec succeeded(Duration ago) {
+            Instant at = now.minus(ago);
+            builder.withNewStatus().withSucceeded(1).withStartTime(at.minusSeconds(30).toString())
+                    .withCompletionTime(at.toString()).endStatus();
             return this;
         }
 

@@ -41,6 +41,12 @@ class JanitorMainTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> JanitorSettings.defaults().withFailedRetention(Duration.ZERO));
         assertEquals(true, e.getMessage().contains("gitjob.janitor.failed-retention"));
+        e = assertThrows(IllegalArgumentException.class,
+                () -> JanitorSettings.defaults().withSucceededGrace(Duration.ofMinutes(-1)));
+        assertEquals(true, e.getMessage().contains("gitjob.janitor.succeeded-grace"));
         assertEquals(Optional.empty(), JanitorSettings.defaults().failedRetention());
+        assertEquals(Duration.ofMinutes(10), JanitorSettings.defaults().succeededGrace());
+        assertEquals(Duration.ZERO, JanitorSettings.defaults().withSucceededGrace(Duration.ZERO).succeededGrace(),
+                "0: succeeded Jobs go at once, as before the grace");
     }
 }

@@ -11,17 +11,21 @@ import org.junit.jupiter.api.Test;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.gitjob.gitrepo.GitRepo;
 import io.gitjob.gitrepo.JobConventions;
-import io.gitjob.janitor.JobFacts.State;
+import io.gitjob.gitrepo.JobPhase;
 
-/** How a Job's state, owner and failure time are read. */
+/** How a Job's phase (by gitrepo-api's {@link JobPhase}), owner and completion and failure times are read. */
 class JobFactsTest {
 
     @Test
     void succeededNeedsACompletionTimeAsInFleet() {
-        assertEquals(State.SUCCEEDED, JobFacts.of(base().withNewStatus().withSucceeded(1)
-                .withCompletionTime("2026-11-23T08:00:42Z").endStatus().build()).state());
-        assertEquals(State.RUNNING, JobFacts.of(base().withNewStatus().withSucceeded(1).endStatus().build()).state());
-        assertEquals(State.RUNNING, JobFacts.of(base().build()).state(), "no status yet");
+        JobFacts succeeded = JobFacts.of(base().withNewStatus().withSucceeded(1)
+                .withCompletionTime("2026-11-23T08:00:42Z").endStatus().build());
+        assertEquals(JobPhase.SUCCEEDED, succeeded.phase());
+        assertEquals(Instant.parse("2026-11-23T08:00:42Z"), succeeded.completedAt(), "the grace counts from it");
+        assertNull(succeeded.failedAt());
+        assertEquals(JobPhase.RUNNING,
+                JobFacts.of(base().withNewStatus().withSucceeded(1).endStatus().build()).phase());
+        assertEquals(JobPhase.RUNNING, JobFacts.of(base().build()).phase(), "no status yet");
     }
 
     @Test
@@ -29,18 +33,19 @@ class JobFactsTest {
         JobFacts facts = JobFacts.of(base().withNewStatus().withFailed(1).withStartTime("2026-11-01T00:00:00Z")
                 .addNewCondition().withType("Failed").withStatus("True")
                 .withLastTransitionTime("2026-11-02T00:00:00Z").endCondition().endStatus().build());
-        assertEquals(State.FAILED, facts.state());
+        assertEquals(JobPhase.FAILED, facts.phase());
         assertEquals(Instant.parse("2026-11-02T00:00:00Z"), facts.failedAt());
+        assertNull(facts.completedAt());
     }
 
     @Test
     void failedWithoutTheConditionOnlyOnceTheBackoffLimitIsUsedUpAndNothingRuns() {
-        assertEquals(State.FAILED, JobFacts.of(base().withNewStatus().withFailed(1)
-                .withStartTime("2026-11-01T00:00:00Z").endStatus().build()).state());
-        assertEquals(State.RUNNING, JobFacts.of(base().editSpec().withBackoffLimit(3).endSpec().withNewStatus()
-                .withFailed(1).endStatus().build()).state(), "retries left");
-        assertEquals(State.RUNNING, JobFacts.of(base().withNewStatus().withFailed(1).withActive(1).endStatus()
-                .build()).state(), "a Pod still runs");
+        assertEquals(JobPhase.FAILED, JobFacts.of(base().withNewStatus().withFailed(1)
+                .withStartTime("2026-11-01T00:00:00Z").endStatus().build()).phase());
+        assertEquals(JobPhase.RUNNING, JobFacts.of(base().editSpec().withBackoffLimit(3).endSpec().withNewStatus()
+                .withFailed(1).endStatus().build()).phase(), "retries left");
+        assertEquals(JobPhase.RUNNING, JobFacts.of(base().withNewStatus().withFailed(1).withActive(1).endStatus()
+                .build()).phase(), "a Pod still runs");
         assertEquals(Instant.parse("2026-11-01T00:00:00Z"), JobFacts.of(base().withNewStatus().withFailed(1)
                 .withStartTime("2026-11-01T00:00:00Z").endStatus().build()).failedAt(), "the start time then");
     }

@@ -1,5 +1,6 @@
 package io.gitjob.job;
 
+import java.util.HashMap;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,10 +21,13 @@ import io.gitjob.job.decision.Action;
 import io.gitjob.job.decision.JobView;
 import io.gitjob.job.template.JobFactory;
 import io.gitjob.support.Tracing;
+import io.gitjob.support.Transient;
 
 /**
- * Carries out decided actions: the Kubernetes calls and the events that report them. With
- * {@code gitjob.dry-run=true} it only logs what it would do, so a replay can be debugged safely.
+ * Carries out decided actions: the Kubernetes calls and the events that report them, in an order that makes a
+ * crash or a failure between any two of them harmless (the next reconcile finds the rest to do: a Job created
+ * but not recorded is adopted, a success recorded but not deleted is deleted). Any failure is thrown, and the
+ * reconciler retries the whole decision with backoff. With {@code gitjob.dry-run=true} it only logs.
  */
 @ApplicationScoped
 public class ActionExecutor {
@@ -48,10 +52,11 @@ public class ActionExecutor {
     @ConfigProperty(name = "gitjob.dry-run", defaultValue = "false")
     boolean dryRun;
 
-    /** The trace a Job was created in, so its completion (seen later by the watch) joins that trace. */
-    public static final String TRACEPARENT_ANNOTATION = "gitjob.io/traceparent";
+    public boolean dryRun() {
+        return dryRun;
+    }
 
-    /** Runs the actions in order. A Job that cannot be created is a {@link JobCreationException}. */
+    /** Runs the actions in order; the first failure stops the rest and is thrown. */
     public void execute(List<Action> actions, GitRepo gitRepo) {
         for (Action action : actions) {
             if (dryRun) {
@@ -61,53 +66,67 @@ public class ActionExecutor {
             if (action instanceof Action.TerminateJob terminate) {
                 deleteJob(terminate.job());
                 events.terminated(terminate.job(), terminate.cause());
-                LOG.infof("Terminated Job %s (%s)", terminate.job().name(), terminate.cause());
+                LOG.infof("Terminated Job %s/%s (%s)", terminate.job().gitRepo().namespace(), terminate.job().name(),
+                        terminate.cause());
             } else if (action instanceof Action.CreateJob create) {
                 createJob(gitRepo, create);
+            } else if (action instanceof Action.AdoptJob adopt) {
+                adopt(adopt.job());
             } else if (action instanceof Action.CompleteSucceededJob done) {
-                completeSucceeded(done);
+                inJobsTrace(done.job(), "job succeeded", () -> completeSucceeded(done));
             } else if (action instanceof Action.ReportFailedJob failed) {
-                reportFailed(failed);
+                inJobsTrace(failed.job(), "job failed", () -> reportFailed(failed));
             }
         }
     }
 
     private void createJob(GitRepo gitRepo, Action.CreateJob create) {
         var ref = ClusterState.view(gitRepo).ref();
-        Job job;
+        Job created;
         try {
-            job = new JobFactory(templates.current()).build(gitRepo, create);
+            Job job = new JobFactory(templates.current()).build(gitRepo, create);
             String traceparent = tracing.currentAsMap().get("traceparent");
             if (traceparent != null) {
-                job.getMetadata().getAnnotations().put(TRACEPARENT_ANNOTATION, traceparent);
+                job.getMetadata().getAnnotations().put(ClusterState.TRACEPARENT_ANNOTATION, traceparent);
             }
-            client.resource(job).create();
+            created = client.resource(job).create();
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
-                // Another delivery of the same event got there first: the Job it wants exists.
-                LOG.infof("Job %s exists already", create.jobName());
-                return;
+                // Made by an earlier attempt whose answer was lost: the next reconcile adopts it.
+                throw e;
             }
-            events.creationFailed(ref, create.generation(), create.forceSyncGeneration(), create.jobName(),
-                    create.commit(), e);
-            throw new JobCreationException(create.jobName(), e);
+            if (!Transient.is(e)) {
+                // Refused (a quota, an admission webhook, an invalid template): users must see why.
+                events.creationFailed(ref, create.generation(), create.forceSyncGeneration(), create.jobName(),
+                        create.commit(), e);
+            }
+            throw e;
         } catch (RuntimeException e) {
             events.creationFailed(ref, create.generation(), create.forceSyncGeneration(), create.jobName(),
                     create.commit(), e);
-            throw new JobCreationException(create.jobName(), e);
+            throw e;
         }
-        events.created(ref, create.generation(), create.forceSyncGeneration(), create.jobName(), create.commit());
-        status.jobCreated(ref, create.jobName(), create.commit(), create.generation(), create.forceSyncGeneration(),
-                create.eventTime());
+        events.created(ref, create.generation(), create.forceSyncGeneration(), create.jobName(),
+                created.getMetadata().getUid(), create.commit());
+        status.jobCreated(ref, create.jobName(), create.commit(), create.generation(), create.forceSyncGeneration());
         LOG.infof("Created Job %s/%s for commit %s (generation %d, forceSyncGeneration %d)",
                 ref.namespace(), create.jobName(), create.commit(), create.generation(), create.forceSyncGeneration());
     }
 
+    private void adopt(JobView job) {
+        events.created(job.gitRepo(), job.generation(), job.forceSyncGeneration(), job.name(), job.uid(),
+                job.commit());
+        status.jobCreated(job.gitRepo(), job.name(), job.commit(), job.generation(), job.forceSyncGeneration());
+        LOG.infof("Adopted Job %s/%s for commit %s: its creation is recorded now", job.gitRepo().namespace(),
+                job.name(), job.commit());
+    }
+
+    /** Recorded before the delete: once the Job is gone, the status alone says its state was applied. */
     private void completeSucceeded(Action.CompleteSucceededJob done) {
         JobView job = done.job();
         events.succeeded(job, done.durationSeconds());
-        if (done.markApplied() && job.commit() != null) {
-            status.jobSucceeded(job.gitRepo(), job.name(), job.commit());
+        if (done.markApplied()) {
+            status.jobSucceeded(job.gitRepo(), job.name(), job.commit(), job.generation(), job.forceSyncGeneration());
         }
         deleteJob(job);
         events.deleted(job, "succeeded");
@@ -120,12 +139,13 @@ public class ActionExecutor {
         String message = terminationMessage(job);
         events.failed(job, message);
         if (failed.markStalled()) {
-            status.jobFailed(job.gitRepo(), job.name(), message == null ? job.failureReason() : message);
+            status.jobFailed(job.gitRepo(), job.name(), job.commit(), job.generation(), job.forceSyncGeneration(),
+                    message == null ? job.failureReason() : message);
         }
         client.batch().v1().jobs().inNamespace(job.gitRepo().namespace()).withName(job.name())
                 .edit(j -> {
                     if (j.getMetadata().getAnnotations() == null) {
-                        j.getMetadata().setAnnotations(new java.util.HashMap<>());
+                        j.getMetadata().setAnnotations(new HashMap<>());
                     }
                     j.getMetadata().getAnnotations().put(ClusterState.FAILURE_REPORTED_ANNOTATION, "true");
                     return j;
@@ -134,10 +154,23 @@ public class ActionExecutor {
                 job.failureReason(), message);
     }
 
-    /** Background propagation: the Job goes at once and Kubernetes deletes its Pods after it. */
+    /**
+     * Background propagation: the Job goes at once and Kubernetes deletes its Pods after it. Only the Job as it
+     * was read (its resourceVersion as precondition): a Job re-created under the same name is never deleted
+     * by mistake, and a Job changed since is looked at again (the 409 is retried with a fresh read).
+     */
     private void deleteJob(JobView job) {
-        client.batch().v1().jobs().inNamespace(job.gitRepo().namespace()).withName(job.name())
-                .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+        var resource = client.batch().v1().jobs().inNamespace(job.gitRepo().namespace()).withName(job.name());
+        // Fabric8's DSL types drop lockResourceVersion after withPropagationPolicy, although the operation behind
+        // them (BaseOperation, a Resource) carries both into the DELETE's DeleteOptions.
+        @SuppressWarnings("unchecked")
+        var background = (io.fabric8.kubernetes.client.dsl.Resource<Job>) resource
+                .withPropagationPolicy(DeletionPropagation.BACKGROUND);
+        if (job.resourceVersion() != null) {
+            background.lockResourceVersion(job.resourceVersion()).delete();
+        } else {
+            background.delete();
+        }
     }
 
     /** The failed Pod's termination message: what the apply step said when it gave up. */
@@ -160,10 +193,20 @@ public class ActionExecutor {
         return null;
     }
 
+    private void inJobsTrace(JobView job, String span, Runnable work) {
+        String traceparent = job.traceparent();
+        tracing.inSpan(span, io.opentelemetry.api.trace.SpanKind.INTERNAL,
+                tracing.fromMap(traceparent == null ? java.util.Map.of() : java.util.Map.of("traceparent",
+                        traceparent)),
+                null, work);
+    }
+
     static String describe(Action action) {
         if (action instanceof Action.CreateJob c) {
             return "create Job " + c.jobName() + " for commit " + c.commit() + " (generation " + c.generation()
                     + ", forceSyncGeneration " + c.forceSyncGeneration() + ")";
+        } else if (action instanceof Action.AdoptJob a) {
+            return "adopt Job " + a.job().name() + " (record its creation)";
         } else if (action instanceof Action.TerminateJob t) {
             return "terminate Job " + t.job().name() + " (" + t.cause() + ")";
         } else if (action instanceof Action.CompleteSucceededJob s) {

@@ -1,5 +1,6 @@
 package io.gitjob.job;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.UUID;
 
@@ -16,7 +17,12 @@ import io.gitjob.job.decision.JobView;
 import io.gitjob.support.KafkaMessages;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 
-/** Where job-service produces {@code gitjob-events}; each send waits for the broker's acknowledgement. */
+/**
+ * Where job-service produces {@code gitjob-events}; each send waits for the broker's acknowledgement, and a
+ * send the broker does not take throws, so the reconciler retries the whole decision. Event ids are
+ * deterministic: a transition of a Job published again (after a crash or a failed send) carries the same id
+ * (from the Job's uid), so consumers drop the duplicate.
+ */
 @ApplicationScoped
 public class GitJobEventPublisher {
 
@@ -26,33 +32,36 @@ public class GitJobEventPublisher {
 
     Clock clock = Clock.systemUTC();
 
-    public void created(GitRepoRef gitRepo, long generation, long forceSync, String jobName, String commit) {
-        send(new GitJobEvent.JobCreated(id(), clock.instant(), gitRepo, generation, forceSync, jobName, commit));
+    public void created(GitRepoRef gitRepo, long generation, long forceSync, String jobName, String jobUid,
+            String commit) {
+        send(new GitJobEvent.JobCreated(id(jobUid, "created"), clock.instant(), gitRepo, generation, forceSync,
+                jobName, commit));
     }
 
+    /** Each refused create is its own occurrence (counted by the metrics): a random id. */
     public void creationFailed(GitRepoRef gitRepo, long generation, long forceSync, String jobName, String commit,
             Throwable error) {
-        send(new GitJobEvent.JobCreationFailed(id(), clock.instant(), gitRepo, generation, forceSync, jobName, commit,
-                error.getClass().getName(), String.valueOf(error.getMessage())));
+        send(new GitJobEvent.JobCreationFailed(UUID.randomUUID().toString(), clock.instant(), gitRepo, generation,
+                forceSync, jobName, commit, error.getClass().getName(), String.valueOf(error.getMessage())));
     }
 
     public void succeeded(JobView job, double durationSeconds) {
-        send(new GitJobEvent.JobSucceeded(id(), clock.instant(), job.gitRepo(), job.generation(),
-                job.forceSyncGeneration(), job.name(), commitOf(job), durationSeconds));
+        send(new GitJobEvent.JobSucceeded(id(job.uid(), "succeeded"), clock.instant(), job.gitRepo(),
+                job.generation(), job.forceSyncGeneration(), job.name(), commitOf(job), durationSeconds));
     }
 
     public void failed(JobView job, String terminationMessage) {
-        send(new GitJobEvent.JobFailed(id(), clock.instant(), job.gitRepo(), job.generation(),
+        send(new GitJobEvent.JobFailed(id(job.uid(), "failed"), clock.instant(), job.gitRepo(), job.generation(),
                 job.forceSyncGeneration(), job.name(), commitOf(job), job.failureReason(), terminationMessage));
     }
 
     public void terminated(JobView job, TerminationCause cause) {
-        send(new GitJobEvent.JobTerminated(id(), clock.instant(), job.gitRepo(), job.generation(),
-                job.forceSyncGeneration(), job.name(), commitOf(job), cause));
+        send(new GitJobEvent.JobTerminated(id(job.uid(), "terminated"), clock.instant(), job.gitRepo(),
+                job.generation(), job.forceSyncGeneration(), job.name(), commitOf(job), cause));
     }
 
     public void deleted(JobView job, String reason) {
-        send(new GitJobEvent.JobDeleted(id(), clock.instant(), job.gitRepo(), job.generation(),
+        send(new GitJobEvent.JobDeleted(id(job.uid(), "deleted"), clock.instant(), job.gitRepo(), job.generation(),
                 job.forceSyncGeneration(), job.name(), job.commit(), DeletedBy.JOB_SERVICE, reason));
     }
 
@@ -65,7 +74,12 @@ public class GitJobEventPublisher {
         return job.commit() == null ? "unknown" : job.commit();
     }
 
-    private static String id() {
-        return UUID.randomUUID().toString();
+    /** The id of one transition of one Job: the same every time it is published. */
+    static String id(String jobUid, String transition) {
+        if (jobUid == null || jobUid.isBlank()) {
+            return UUID.randomUUID().toString();
+        }
+        return UUID.nameUUIDFromBytes(("gitjob:" + jobUid + ":" + transition).getBytes(StandardCharsets.UTF_8))
+                .toString();
     }
 }

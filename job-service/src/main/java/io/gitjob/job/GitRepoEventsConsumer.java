@@ -9,9 +9,15 @@ import org.jboss.logging.Logger;
 
 import io.gitjob.events.GitRepoEvent;
 import io.gitjob.support.EventIntake;
+import io.opentelemetry.context.Context;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 
-/** Where job-service consumes {@code gitrepo-events}. */
+/**
+ * Where job-service consumes {@code gitrepo-events}. An event is a trigger: it queues its GitRepo for the
+ * reconciler, which decides from the GitRepo as it is now, never from the event, so a replay, a duplicate or an
+ * event that lags behind changes nothing. No API call or send happens here: the consumer never waits on the
+ * API server, and only a record that cannot be decoded goes to the dead letters.
+ */
 @ApplicationScoped
 public class GitRepoEventsConsumer {
 
@@ -23,11 +29,8 @@ public class GitRepoEventsConsumer {
     @Inject
     JobReconciler reconciler;
 
-    // Different GitRepos at once, each GitRepo's events one after another in order (throttled.ordered=key in
-    // application.properties): a flood of commits no longer waits on one API call at a time. JobReconciler
-    // serialises the work of one GitRepo anyway, as Job completions arrive from the Job watch meanwhile.
     @Incoming("gitrepo-events")
-    @Blocking(value = "gitrepo-events-workers", ordered = false)
+    @Blocking
     public void consume(ConsumerRecord<String, byte[]> record) {
         intake.accept(record, GitRepoEvent.class, this::handle);
     }
@@ -35,6 +38,6 @@ public class GitRepoEventsConsumer {
     void handle(GitRepoEvent event) {
         LOG.debugf("%s %s (generation %d, forceSyncGeneration %d)", event.type(), event.key(), event.generation(),
                 event.forceSyncGeneration());
-        reconciler.onGitRepoEvent(event);
+        reconciler.trigger(event.key(), Context.current());
     }
 }

@@ -1,33 +1,49 @@
 package io.gitjob.job;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.gitjob.events.GitRepoEvent;
 import io.gitjob.events.GitRepoKey;
+import io.gitjob.events.Topics;
 import io.gitjob.gitrepo.GitRepo;
+import io.gitjob.job.cluster.ClusterCache;
 import io.gitjob.job.cluster.ClusterState;
 import io.gitjob.job.decision.Decision;
 import io.gitjob.job.decision.JobDecisions;
-import io.gitjob.job.decision.JobView;
+import io.gitjob.support.PartitionOwnership;
 import io.gitjob.support.Tracing;
+import io.gitjob.support.WorkQueue;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.context.Context;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 
 /**
- * Observe, decide, act: reads the cluster, asks {@link JobDecisions} what to do, and has
- * {@link ActionExecutor} do it. Work on one GitRepo is serialised (events, Job changes and retries arrive
- * on different threads); different GitRepos proceed in parallel.
+ * {@code reconcile(key)}, as controller-runtime's: every trigger (a gitrepo event, a GitRepo or Job change, the
+ * periodic resync, a partition assignment) only queues the GitRepo's key; a worker then reads the wanted and the
+ * observed state, asks {@link JobDecisions} what to do, and has {@link ActionExecutor} do it. The caches decide
+ * whether there is anything to do at all (a steady state costs no API request); a decision with actions is
+ * taken again from a fresh read before it is carried out. A failure of any kind is retried with backoff per
+ * GitRepo; a restart or a rebalance loses no retry, as the resync finds the same work again from the durable
+ * state. Only the replica that owns a GitRepo's {@code gitrepo-events} partition acts on it.
  */
 @ApplicationScoped
 public class JobReconciler {
 
     private static final Logger LOG = Logger.getLogger(JobReconciler.class);
-    private static final int LOCK_STRIPES = 64;
+
+    @Inject
+    ClusterCache cache;
 
     @Inject
     ClusterState cluster;
@@ -36,82 +52,124 @@ public class JobReconciler {
     ActionExecutor executor;
 
     @Inject
-    CreateRetries retries;
-
-    @Inject
     Tracing tracing;
 
-    private final Object[] locks = new Object[LOCK_STRIPES];
+    @Inject
+    MeterRegistry registry;
 
-    public JobReconciler() {
-        for (int i = 0; i < locks.length; i++) {
-            locks[i] = new Object();
+    @ConfigProperty(name = "gitjob.job.workers", defaultValue = "4")
+    int workers;
+
+    @ConfigProperty(name = "gitjob.job.gitrepo-change-delay", defaultValue = "200ms")
+    Duration gitRepoChangeDelay;
+
+    @ConfigProperty(name = "gitjob.job.retry.initial-backoff", defaultValue = "1s")
+    Duration initialBackoff;
+
+    @ConfigProperty(name = "gitjob.job.retry.max-backoff", defaultValue = "5m")
+    Duration maxBackoff;
+
+    private final PartitionOwnership ownership = new PartitionOwnership(Topics.GITREPO_EVENTS);
+    /** The trace of the last event that asked for a GitRepo, until a reconcile acts on it. */
+    private final Map<GitRepoKey, Context> traces = new ConcurrentHashMap<>();
+    private WorkQueue<GitRepoKey> queue;
+
+    void start(@Observes StartupEvent event) {
+        queue = new WorkQueue<>("reconcile", workers, initialBackoff, maxBackoff, this::reconcile).start();
+        registry.gauge("gitjob.job.queue.depth", queue, WorkQueue::depth);
+        ownership.addListener(new PartitionOwnership.Listener() {
+            @Override
+            public void assigned(java.util.Set<Integer> partitions) {
+                // What happened while nobody owned these GitRepos is found by looking at all of them again.
+                if (cache.synced()) {
+                    cache.keys().forEach(JobReconciler.this::trigger);
+                }
+            }
+        });
+        // A GitRepo change waits a moment: the watcher writes the commit it found, then publishes the event,
+        // and the actions should join the event's trace; meanwhile further writes coalesce into one reconcile.
+        cache.start(key -> {
+            if (ownership.owns(key)) {
+                queue.addAfter(key, gitRepoChangeDelay);
+            }
+        }, this::trigger);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (queue != null) {
+            queue.close(Duration.ofSeconds(10));
+        }
+        cache.stop();
+    }
+
+    public PartitionOwnership ownership() {
+        return ownership;
+    }
+
+    /** A GitRepo needs looking at: queued if this replica owns it, else another replica does. */
+    public void trigger(GitRepoKey key) {
+        if (ownership.owns(key)) {
+            queue.add(key);
         }
     }
 
-    /** A gitrepo event from Kafka: a newer event replaces any pending retry of its GitRepo. */
-    public void onGitRepoEvent(GitRepoEvent event) {
-        retries.cancel(event.key());
-        reconcile(event);
-    }
-
-    private void reconcile(GitRepoEvent event) {
-        GitRepoKey key = event.key();
-        synchronized (lock(key)) {
-            Optional<GitRepo> gitRepo = cluster.gitRepo(key.namespace(), key.name());
-            List<JobView> jobs = views(cluster.jobsOf(key.namespace(), key.name()));
-            Decision decision = JobDecisions.onGitRepoEvent(event, ClusterState.view(gitRepo), jobs);
-            LOG.debugf("%s %s: %s", event.type(), key, decision.reason());
-            if (decision.isNothing()) {
-                return;
-            }
-            LOG.infof("%s %s: %s", event.type(), key, decision.reason());
-            try {
-                executor.execute(decision.actions(), gitRepo.orElse(null));
-                retries.cancel(key);
-            } catch (JobCreationException e) {
-                LOG.warn(e.getMessage());
-                retries.schedule(event, this::reconcile);
-            }
+    /** A gitrepo event: a trigger, whose trace the resulting actions join. */
+    public void trigger(GitRepoKey key, Context trace) {
+        if (trace != null) {
+            traces.put(key, trace);
         }
+        trigger(key);
     }
 
-    /** A change of one of job-service's Jobs, seen by the watch. */
-    public void onJobChanged(Job job) {
-        Optional<JobView> view = ClusterState.view(job);
-        if (view.isEmpty()) {
+    void reconcile(GitRepoKey key) {
+        if (!ownership.owns(key)) {
+            traces.remove(key);
+            return; // moved to another replica while queued: it reconciles it there
+        }
+        if (!cache.synced()) {
+            queue.addAfter(key, Duration.ofSeconds(1));
             return;
         }
-        GitRepoKey key = view.get().gitRepo().key();
-        synchronized (lock(key)) {
-            // Fresh from the API server: the watch's copy may be older than a deletion already made.
-            Optional<JobView> current = Optional.ofNullable(cluster.job(key.namespace(), job.getMetadata().getName()))
-                    .flatMap(ClusterState::view);
-            if (current.isEmpty()) {
-                return;
-            }
-            Decision decision = JobDecisions.onJobChanged(current.get(),
-                    ClusterState.view(cluster.gitRepo(key.namespace(), key.name())));
-            if (!decision.isNothing()) {
-                LOG.infof("Job %s/%s: %s", key.namespace(), current.get().name(), decision.reason());
-                tracing.inSpan("job " + current.get().phase().name().toLowerCase(java.util.Locale.ROOT),
-                        io.opentelemetry.api.trace.SpanKind.INTERNAL, traceOf(job), null,
-                        () -> executor.execute(decision.actions(), null));
-            }
+        Decision cached = JobDecisions.reconcile(ClusterState.view(cache.gitRepo(key)),
+                ClusterState.views(cache.jobsOf(key)));
+        if (cached.isNothing()) {
+            LOG.debugf("%s: %s", key, cached.reason());
+            return;
         }
+        Optional<GitRepo> gitRepo = cluster.gitRepo(key);
+        Decision decision = JobDecisions.reconcile(ClusterState.view(gitRepo),
+                ClusterState.views(cluster.jobsOf(key)));
+        if (decision.isNothing()) {
+            LOG.debugf("%s: %s (the cache was behind)", key, decision.reason());
+            return;
+        }
+        LOG.infof("%s: %s", key, decision.reason());
+        Context trace = traces.remove(key);
+        try {
+            tracing.inSpan("reconcile", io.opentelemetry.api.trace.SpanKind.INTERNAL,
+                    trace == null ? Context.current() : trace, null,
+                    () -> executor.execute(decision.actions(), gitRepo.orElse(null)));
+        } catch (RuntimeException e) {
+            if (trace != null) {
+                traces.putIfAbsent(key, trace);
+            }
+            throw e;
+        }
+        count(decision);
     }
 
-    private io.opentelemetry.context.Context traceOf(Job job) {
-        var annotations = job.getMetadata().getAnnotations();
-        String traceparent = annotations == null ? null : annotations.get(ActionExecutor.TRACEPARENT_ANNOTATION);
-        return tracing.fromMap(traceparent == null ? java.util.Map.of() : java.util.Map.of("traceparent", traceparent));
+    private void count(Decision decision) {
+        String dryRun = Boolean.toString(executor.dryRun());
+        decision.actions().forEach(a -> registry.counter("gitjob.job.actions", "action",
+                a.getClass().getSimpleName(), "dry_run", dryRun).increment());
     }
 
-    private static List<JobView> views(List<Job> jobs) {
-        return jobs.stream().map(ClusterState::view).flatMap(Optional::stream).toList();
+    /** Keys waiting or being reconciled, for tests. */
+    public int queueDepth() {
+        return queue.depth();
     }
 
-    private Object lock(GitRepoKey key) {
-        return locks[Math.floorMod(key.hashCode(), LOCK_STRIPES)];
+    List<GitRepoKey> knownKeys() {
+        return cache.keys();
     }
 }

@@ -92,8 +92,11 @@ class CreationRetryTest {
         return client.resource(gitRepo).create();
     }
 
-    private static GitRepoEvent.CommitDetected commit(GitRepo gitRepo) {
+    /** As the watcher does: the commit found is recorded in the status first, then published. */
+    private GitRepoEvent.CommitDetected commit(GitRepo gitRepo) {
         var meta = gitRepo.getMetadata();
+        io.gitjob.gitrepo.GitRepoStatusEdit.edit(client,
+                new GitRepoRef(meta.getNamespace(), meta.getName(), meta.getUid()), s -> s.setPollingCommit("c1"));
         return new GitRepoEvent.CommitDetected(UUID.randomUUID().toString(), Instant.now(),
                 new GitRepoRef(meta.getNamespace(), meta.getName(), meta.getUid()), 1, 0, gitRepo.getSpec().getRepo(),
                 "main", "c1", null, 0.1, GitRepoEvent.CommitSource.POLL);
@@ -102,8 +105,8 @@ class CreationRetryTest {
     public static class FastRetries implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("gitjob.job.create-retry.initial-backoff", "200ms",
-                    "gitjob.job.create-retry.max-backoff", "1s");
+            return Map.of("gitjob.job.retry.initial-backoff", "200ms",
+                    "gitjob.job.retry.max-backoff", "1s");
         }
     }
 }

@@ -49,19 +49,22 @@ class DryRunTest {
         GitRepo created = client.resource(gitRepo).create();
         var ref = new GitRepoRef("fleet-local", "dry", created.getMetadata().getUid());
 
-        double before = Scrape.value("gitjob_events_consumed_total", "type", "gitrepo.commit-detected",
-                "outcome", "processed");
+        io.gitjob.gitrepo.GitRepoStatusEdit.edit(client, ref, s -> s.setPollingCommit("c1"));
         try (var kafka = new KafkaTestClient()) {
             kafka.send(new GitRepoEvent.CommitDetected(UUID.randomUUID().toString(), Instant.now(), ref, 1, 0,
                     spec.getRepo(), null, "c1", null, 0.1, GitRepoEvent.CommitSource.WEBHOOK));
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> Scrape.value("gitjob_events_consumed_total", "type",
-                "gitrepo.commit-detected", "outcome", "processed") > before);
+        // The decision to create is taken (and counted as a dry run)...
+        await().atMost(Duration.ofSeconds(30)).until(() -> Scrape.value("gitjob_job_actions_total", "action",
+                "CreateJob", "dry_run", "true") > 0);
 
+        // ...and nothing is touched: no Job, and the status holds only what the test (the watcher) wrote.
         assertEquals(0, client.batch().v1().jobs().inNamespace("fleet-local")
                 .withLabel(JobConventions.GITREPO_LABEL, "dry").list().getItems().size());
-        assertEquals(null, client.resources(GitRepo.class).inNamespace("fleet-local").withName("dry").get()
-                .getStatus());
+        var status = client.resources(GitRepo.class).inNamespace("fleet-local").withName("dry").get().getStatus();
+        assertEquals("c1", status.getPollingCommit());
+        assertEquals(null, status.getGitJobStatus());
+        assertEquals(null, status.getCommit());
     }
 
     public static class DryRun implements QuarkusTestProfile {

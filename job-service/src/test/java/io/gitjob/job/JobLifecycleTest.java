@@ -30,6 +30,7 @@ import io.gitjob.events.Topics;
 import io.gitjob.gitrepo.GitRepo;
 import io.gitjob.gitrepo.GitRepoCondition;
 import io.gitjob.gitrepo.GitRepoSpec;
+import io.gitjob.gitrepo.GitRepoStatusEdit;
 import io.gitjob.gitrepo.JobConventions;
 import io.gitjob.testing.GitRepoCrdSetup;
 import io.gitjob.testing.KafkaBrokerResource;
@@ -232,6 +233,59 @@ class JobLifecycleTest {
         }
     }
 
+    @Test
+    void aNewCommitWhileTheJobRunsReplacesIt() {
+        GitRepo gitRepo = createGitRepo("superseded");
+        try (var kafka = new KafkaTestClient(); var jobEvents = kafka.readFromNow(Topics.GITJOB_EVENTS)) {
+            kafka.send(commitDetected(gitRepo, "c1"));
+            Job running = awaitOneJob(gitRepo);
+            kafka.send(commitDetected(gitRepo, "c2"));
+
+            var terminated = jobEvents.awaitEvent(GitJobEvent.JobTerminated.class,
+                    e -> e.jobName().equals(running.getMetadata().getName()), WAIT);
+            assertEquals(GitJobEvent.TerminationCause.NEW_COMMIT, terminated.cause());
+            awaitGone(running);
+            Job replacement = awaitOneJob(gitRepo);
+            assertEquals("c2", replacement.getMetadata().getAnnotations().get(JobConventions.COMMIT_ANNOTATION));
+            await().atMost(WAIT).until(() -> "c2".equals(status(gitRepo).getCommit()));
+        }
+    }
+
+    @Test
+    void aCommitRecordedInTheStatusGetsItsJobEvenWhenItsEventIsLost() {
+        GitRepo gitRepo = createGitRepo("event-lost");
+        try (var kafka = new KafkaTestClient(); var jobEvents = kafka.readFromNow(Topics.GITJOB_EVENTS)) {
+            recordPolled(gitRepo, "c1"); // the watcher's publish failed: no gitrepo event at all
+            Job job = awaitOneJob(gitRepo);
+            assertEquals("c1", job.getMetadata().getAnnotations().get(JobConventions.COMMIT_ANNOTATION));
+            jobEvents.awaitEvent(GitJobEvent.JobCreated.class, e -> e.jobName().equals(job.getMetadata().getName()),
+                    WAIT);
+        }
+    }
+
+    @Test
+    void aJobWhoseCreationWasNeverRecordedIsAdoptedNotMadeAgain() {
+        GitRepo gitRepo = createGitRepo("adopted");
+        try (var kafka = new KafkaTestClient(); var jobEvents = kafka.readFromNow(Topics.GITJOB_EVENTS)) {
+            // What a crash between the create and the status write leaves: the wanted Job, no status, no event.
+            String name = io.gitjob.job.decision.JobNames.name("adopted", repo(gitRepo), "c1", 1, 0);
+            GitRepo current = client.resources(GitRepo.class).inNamespace(NS).withName("adopted").get();
+            Job orphan = new io.gitjob.job.template.JobFactory(io.gitjob.job.template.PodTemplate.load(null))
+                    .build(current, new io.gitjob.job.decision.Action.CreateJob(name, "c1", 1, 0));
+            Job created = client.resource(orphan).create();
+
+            kafka.send(commitDetected(gitRepo, "c1"));
+
+            var adopted = jobEvents.awaitEvent(GitJobEvent.JobCreated.class, e -> e.jobName().equals(name), WAIT);
+            await().atMost(WAIT).until(() -> "InProgress".equals(status(gitRepo).getGitJobStatus())
+                    && "c1".equals(status(gitRepo).getCommit()));
+            assertEquals(List.of(created.getMetadata().getUid()),
+                    jobsOf(gitRepo).stream().map(j -> j.getMetadata().getUid()).toList(), "the same Job, not another");
+            assertEquals(1, created(jobEvents, name, kafka, gitRepo));
+            assertNotNull(adopted.eventId());
+        }
+    }
+
     // --- the test's side of the cluster: the watcher's events and the Job controller's status ---
 
     private GitRepo createGitRepo(String name) {
@@ -251,10 +305,19 @@ class JobLifecycleTest {
         });
     }
 
-    private static GitRepoEvent.CommitDetected commitDetected(GitRepo gitRepo, String commit) {
+    /** As the watcher does: the commit found is recorded in the status first, then published. */
+    private GitRepoEvent.CommitDetected commitDetected(GitRepo gitRepo, String commit) {
+        recordPolled(gitRepo, commit);
         return new GitRepoEvent.CommitDetected(UUID.randomUUID().toString(), Instant.now(), ref(gitRepo),
                 gitRepo.getMetadata().getGeneration(), 0, repo(gitRepo), "main", commit, null, 0.1,
                 GitRepoEvent.CommitSource.POLL);
+    }
+
+    private void recordPolled(GitRepo gitRepo, String commit) {
+        GitRepoStatusEdit.edit(client, ref(gitRepo), status -> {
+            status.setPollingCommit(commit);
+            status.setLastPollingTriggered(Instant.now().toString());
+        });
     }
 
     private static GitRepoRef ref(GitRepo gitRepo) {

@@ -56,6 +56,9 @@ public class GitRepoTracker {
     @Inject
     StateTopic stateTopic;
 
+    @Inject
+    io.gitjob.watcher.poll.PollingStatusWriter statusWriter;
+
     Clock clock = Clock.systemUTC();
 
     private final Map<GitRepoKey, GitRepoState> known = new HashMap<>();
@@ -91,6 +94,32 @@ public class GitRepoTracker {
         }
         GitRepoState state = known.get(key);
         apply(StateReconciliation.decide(state, current), state, current);
+    }
+
+    /**
+     * A GitRepo whose status lacks the commit this replica knows for it (a status written before gitjob's
+     * upgrade, or cleared): the commit is recorded again, so job-service has its wanted state. Only a missing
+     * one: a different one may be newer (a webhook taken by another replica), and the next poll settles it.
+     */
+    public void recordIfMissing(GitRepo gitRepo) {
+        var status = gitRepo.getStatus();
+        if (status != null && status.getPollingCommit() != null && !status.getPollingCommit().isBlank()) {
+            return;
+        }
+        GitRepoState state;
+        synchronized (this) {
+            GitRepoRef ref = GitRepoEventFactory.ref(gitRepo);
+            state = owns(ref.key()) ? known.get(ref.key()) : null;
+            if (state == null || state.commit() == null || !state.gitRepo().uid().equals(ref.uid())) {
+                return;
+            }
+        }
+        try {
+            statusWriter.commitFound(state.gitRepo(), state.commit(), false, state.updated());
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not record commit %s in the status of %s; again on the next resync: %s",
+                    state.commit(), state.gitRepo().key(), e.getMessage());
+        }
     }
 
     /** The informer saw a GitRepo deleted. */
@@ -176,24 +205,55 @@ public class GitRepoTracker {
     }
 
     /**
-     * A head read from the remote. Publishes commit detected when it is new; a result for a GitRepo that is
-     * gone, re-created, or whose repo/branch/revision changed while it was fetched is stale and dropped.
+     * A head read from the remote (or pushed by a webhook). When it is new it is recorded in the GitRepo's status
+     * ({@code pollingCommit}, the durable wanted commit job-service reads), then commit detected is published, and
+     * only once both are done does the watcher remember it: a failure of either throws, and the next poll finds
+     * the commit new again. The API and Kafka calls are made outside the tracker's lock, so a slow API server or
+     * broker holds up this GitRepo's poll only. A result for a GitRepo that is gone, re-created, or whose
+     * repo/branch/revision changed while it was fetched is stale and dropped.
      *
      * @return true when a commit was detected
+     * @throws PublishFailedException when the status write or the publish failed
      */
-    public synchronized boolean commitFetched(GitRepoRef ref, RepoSpec polled, Head head, double seconds,
-            CommitSource source) {
-        GitRepoState state = current(ref, polled);
-        if (state == null || CommitChange.decide(state.commit(), head.commit()) == CommitChange.Outcome.UNCHANGED) {
-            return false;
+    public boolean commitFetched(GitRepoRef ref, RepoSpec polled, Head head, double seconds, CommitSource source) {
+        GitRepoEvent event;
+        synchronized (this) {
+            GitRepoState state = current(ref, polled);
+            if (state == null
+                    || CommitChange.decide(state.commit(), head.commit()) == CommitChange.Outcome.UNCHANGED) {
+                return false;
+            }
+            event = GitRepoEventFactory.commitDetected(state, head.branch(), head.commit(), seconds, source,
+                    nextTime(ref.key()));
         }
-        Instant time = nextTime(ref.key());
-        GitRepoEvent event = GitRepoEventFactory.commitDetected(state, head.branch(), head.commit(), seconds, source,
-                time);
-        GitRepoState next = new GitRepoState(state.gitRepo(), state.generation(), state.forceSyncGeneration(),
-                state.spec(), head.commit(), time);
-        publish(event, () -> remember(next));
+        record(ref, event, head.commit(), source);
+        synchronized (this) {
+            GitRepoState now = current(ref, polled);
+            if (now != null) {
+                GitRepoState next = new GitRepoState(now.gitRepo(), now.generation(), now.forceSyncGeneration(),
+                        now.spec(), head.commit(), event.time());
+                known.put(ref.key(), next);
+                remember(next);
+            }
+        }
+        LOG.infof("Published %s for %s: commit %s (%s)", event.type(), event.key(), head.commit(), source);
         return true;
+    }
+
+    /** Status first (the wanted state), then the event (the trigger and the record). */
+    private void record(GitRepoRef ref, GitRepoEvent event, String commit, CommitSource source) {
+        try {
+            if (!statusWriter.commitFound(ref, commit, source == CommitSource.WEBHOOK, event.time())) {
+                return; // gone or re-created meanwhile: nothing to record for it
+            }
+        } catch (RuntimeException e) {
+            throw new PublishFailedException(event, e);
+        }
+        try {
+            emitter.sendMessageAndAwait(KafkaMessages.keyed(event));
+        } catch (RuntimeException e) {
+            throw new PublishFailedException(event, e);
+        }
     }
 
     /** Asking the remote failed: publishes commit fetch failed (not for a stale fetch). */
@@ -215,8 +275,28 @@ public class GitRepoTracker {
      * @param cluster every GitRepo this replica's informer sees
      * @return the GitRepos the push is for (published or already at that commit)
      */
-    public synchronized List<GitRepoKey> pushed(Push push, Collection<GitRepo> cluster) {
+    public List<GitRepoKey> pushed(Push push, Collection<GitRepo> cluster) {
         List<GitRepoKey> matched = new ArrayList<>();
+        List<GitRepoState> owned = new ArrayList<>();
+        List<GitRepoState> others = new ArrayList<>();
+        Head head = new Head(push.commit(), push.branch());
+        synchronized (this) {
+            matchPush(push, cluster, matched, owned, others);
+        }
+        for (GitRepoState state : owned) {
+            commitFetched(state.gitRepo(), state.spec(), head, 0, CommitSource.WEBHOOK);
+        }
+        for (GitRepoState unknown : others) {
+            // The owner's known commit is not this replica's to change; it publishes again on its next poll, as
+            // the commit is new to it: a duplicate commit detected, harmless to every consumer.
+            record(unknown.gitRepo(), GitRepoEventFactory.commitDetected(unknown, push.branch(), push.commit(), 0,
+                    CommitSource.WEBHOOK, clock.instant()), push.commit(), CommitSource.WEBHOOK);
+        }
+        return matched;
+    }
+
+    private void matchPush(Push push, Collection<GitRepo> cluster, List<GitRepoKey> matched,
+            List<GitRepoState> owned, List<GitRepoState> others) {
         for (GitRepo gitRepo : cluster) {
             Observed observed;
             try {
@@ -228,21 +308,16 @@ public class GitRepoTracker {
                 continue;
             }
             matched.add(observed.key());
-            Head head = new Head(push.commit(), push.branch());
             if (owns(observed.key())) {
                 GitRepoState state = known.get(observed.key());
                 if (state != null) {
-                    commitFetched(state.gitRepo(), state.spec(), head, 0, CommitSource.WEBHOOK);
+                    owned.add(state);
                 }
             } else {
-                GitRepoState unknown = new GitRepoState(observed.ref(), observed.generation(),
-                        observed.forceSyncGeneration(), observed.spec(), null, clock.instant());
-                publish(GitRepoEventFactory.commitDetected(unknown, push.branch(), push.commit(), 0,
-                        CommitSource.WEBHOOK, clock.instant()), () -> {
-                        });
+                others.add(new GitRepoState(observed.ref(), observed.generation(), observed.forceSyncGeneration(),
+                        observed.spec(), null, clock.instant()));
             }
         }
-        return matched;
     }
 
     private GitRepoState current(GitRepoRef ref, RepoSpec polled) {

@@ -38,6 +38,13 @@ public class GitRepoWatch implements ResourceEventHandler<GitRepo> {
     @Inject
     GitRepoTracker tracker;
 
+    /**
+     * Every GitRepo is handed in again this often and compared with what was published: a change whose publish
+     * failed is published then, without waiting for the next edit.
+     */
+    @ConfigProperty(name = "gitjob.watcher.resync-period", defaultValue = "5m")
+    Duration resyncPeriod;
+
     /** Namespaces to watch; empty: all namespaces. */
     @ConfigProperty(name = "gitjob.watcher.namespaces")
     Optional<List<String>> namespaces;
@@ -47,10 +54,10 @@ public class GitRepoWatch implements ResourceEventHandler<GitRepo> {
 
     void start(@Observes StartupEvent event) {
         if (namespaces.isEmpty() || namespaces.get().isEmpty()) {
-            informers.add(client.resources(GitRepo.class).inAnyNamespace().inform(this));
+            informers.add(client.resources(GitRepo.class).inAnyNamespace().inform(this, resyncPeriod.toMillis()));
         } else {
             for (String namespace : namespaces.get()) {
-                informers.add(client.resources(GitRepo.class).inNamespace(namespace).inform(this));
+                informers.add(client.resources(GitRepo.class).inNamespace(namespace).inform(this, resyncPeriod.toMillis()));
             }
         }
         started = true;
@@ -91,12 +98,14 @@ public class GitRepoWatch implements ResourceEventHandler<GitRepo> {
     @Override
     public void onAdd(GitRepo gitRepo) {
         tracker.observed(gitRepo);
+        tracker.recordIfMissing(gitRepo);
     }
 
     @Override
     public void onUpdate(GitRepo old, GitRepo current) {
         // Compared with what was last published, not with the informer's old copy: the same rule as a rebuild.
         tracker.observed(current);
+        tracker.recordIfMissing(current);
     }
 
     @Override

@@ -81,6 +81,9 @@ class PollingTest {
             CommitDetected next = events.awaitEvent(CommitDetected.class,
                     e -> e.gitRepo().name().equals("polled") && e.commit().equals(second), WAIT);
             assertEquals(first, next.previousCommit());
+            // The commit is recorded where job-service reads its wanted state, before the event is published.
+            assertEquals(second, client.resources(io.gitjob.gitrepo.GitRepo.class).inNamespace("fleet-local")
+                    .withName("polled").get().getStatus().getPollingCommit());
 
             // Wait for two more polls (the test profile writes lastPollingTriggered on every poll) ...
             Instant afterSecond = polledAt("polled");

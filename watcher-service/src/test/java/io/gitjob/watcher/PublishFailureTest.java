@@ -24,13 +24,15 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 
 /**
- * A commit the broker does not take is not forgotten: the watcher's view stays at what was published, so the
- * next poll of the same head publishes it. (The tracker alone, with an emitter that fails on demand.)
+ * A commit the broker does not take, or the API server does not record in the status, is not forgotten: the
+ * watcher's view stays at what was published, so the next poll of the same head records and publishes it. (The tracker alone, with an emitter that fails on demand.)
  */
 class PublishFailureTest {
 
     private final List<GitRepoEvent> published = new ArrayList<>();
+    private final List<String> recorded = new ArrayList<>();
     private boolean brokerDown;
+    private boolean apiDown;
 
     @Test
     void aCommitThatCouldNotBePublishedIsPublishedOnTheNextPoll() {
@@ -46,10 +48,19 @@ class PublishFailureTest {
         assertEquals(null, tracker.snapshot().get(0).commit(), "the unpublished commit is not taken as known");
 
         brokerDown = false;
+        apiDown = true;
+        int publishedBefore = published.size();
+        assertThrows(PublishFailedException.class, () -> tracker.commitFetched(state.gitRepo(), state.spec(),
+                new Head("c1", "main"), 0.1, GitRepoEvent.CommitSource.POLL));
+        assertEquals(publishedBefore, published.size(), "no event for a commit the status does not record");
+        assertEquals(null, tracker.snapshot().get(0).commit(), "a commit not recorded is not taken as known");
+
+        apiDown = false;
         assertTrue(tracker.commitFetched(state.gitRepo(), state.spec(), new Head("c1", "main"), 0.1,
                 GitRepoEvent.CommitSource.POLL));
         assertEquals("c1", ((GitRepoEvent.CommitDetected) published.get(published.size() - 1)).commit());
         assertEquals("c1", tracker.snapshot().get(0).commit());
+        assertEquals(List.of("c1", "c1"), recorded, "recorded in the status before each attempt to publish");
     }
 
     @SuppressWarnings("unchecked")
@@ -71,6 +82,17 @@ class PublishFailureTest {
                             throw new UnsupportedOperationException(method.getName());
                     }
                 });
+        tracker.statusWriter = new io.gitjob.watcher.poll.PollingStatusWriter() {
+            @Override
+            public boolean commitFound(io.gitjob.events.GitRepoRef ref, String commit, boolean byWebhook,
+                    java.time.Instant at) {
+                if (apiDown) {
+                    throw new IllegalStateException("API server unreachable");
+                }
+                recorded.add(commit);
+                return true;
+            }
+        };
         tracker.stateTopic = new StateTopic() {
             @Override
             public void write(GitRepoState state) {

@@ -10,38 +10,41 @@ import jakarta.inject.Inject;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gitjob.events.GitRepoKey;
+import io.gitjob.events.GitRepoRef;
 import io.gitjob.gitrepo.GitRepo;
 import io.gitjob.gitrepo.GitRepoStatus;
 import io.gitjob.gitrepo.JobConventions;
+import io.gitjob.gitrepo.JobPhase;
 import io.gitjob.job.decision.GitRepoView;
 import io.gitjob.job.decision.JobView;
 
 /**
- * What job-service observes in the cluster, read fresh from the API server for every decision (not from
- * an informer cache, which may lag behind the event being handled), and turned into the decision inputs.
+ * What job-service observes in the cluster read fresh from the API server, to confirm a decision the caches
+ * suggested before acting on it (a cache may lag behind job-service's own last write), and the turning of
+ * GitRepos and Jobs into the decision's inputs.
  */
 @ApplicationScoped
 public class ClusterState {
 
     /** Set on a failed Job once its failure is published, so a resync or a restart never reports it twice. */
     public static final String FAILURE_REPORTED_ANNOTATION = "gitjob.io/failure-reported";
+    /** The trace a Job was created in, so its completion (seen later) joins that trace. */
+    public static final String TRACEPARENT_ANNOTATION = "gitjob.io/traceparent";
 
     @Inject
     KubernetesClient client;
 
-    public Optional<GitRepo> gitRepo(String namespace, String name) {
-        return Optional.ofNullable(client.resources(GitRepo.class).inNamespace(namespace).withName(name).get());
-    }
-
-    public Job job(String namespace, String name) {
-        return client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
+    public Optional<GitRepo> gitRepo(GitRepoKey key) {
+        return Optional.ofNullable(client.resources(GitRepo.class).inNamespace(key.namespace()).withName(key.name())
+                .get());
     }
 
     /** The Jobs gitjob made for a GitRepo of this name (any uid: the decision tells them apart). */
-    public List<Job> jobsOf(String namespace, String gitRepoName) {
-        return client.batch().v1().jobs().inNamespace(namespace)
+    public List<Job> jobsOf(GitRepoKey key) {
+        return client.batch().v1().jobs().inNamespace(key.namespace())
                 .withLabel(JobConventions.MANAGED_BY_LABEL, JobConventions.MANAGED_BY_VALUE)
-                .withLabel(JobConventions.GITREPO_LABEL, gitRepoName)
+                .withLabel(JobConventions.GITREPO_LABEL, key.name())
                 .list().getItems();
     }
 
@@ -54,35 +57,34 @@ public class ClusterState {
         var spec = gitRepo.getSpec();
         GitRepoStatus status = gitRepo.getStatus() == null ? new GitRepoStatus() : gitRepo.getStatus();
         return new GitRepoView(
-                new io.gitjob.events.GitRepoRef(meta.getNamespace(), meta.getName(), meta.getUid()),
+                new GitRepoRef(meta.getNamespace(), meta.getName(), meta.getUid()),
                 spec == null ? null : spec.getRepo(),
                 meta.getGeneration() == null ? 0 : meta.getGeneration(),
                 spec == null || spec.getForceSyncGeneration() == null ? 0 : spec.getForceSyncGeneration(),
                 spec != null && Boolean.TRUE.equals(spec.getPaused()),
                 meta.getDeletionTimestamp() != null,
-                status.getCommit(),
+                blankToNull(status.getPollingCommit()),
+                blankToNull(status.getCommit()),
                 status.getObservedGeneration() == null ? 0 : status.getObservedGeneration(),
                 status.getUpdateGeneration() == null ? 0 : status.getUpdateGeneration(),
-                status.getGitJobStatus(),
-                instant(status.getObservedEventTime()));
+                status.getGitJobStatus());
     }
 
-    /** A Job without a GitRepo ownerReference is not one of ours to act on: empty. */
+    public static List<JobView> views(List<Job> jobs) {
+        return jobs.stream().map(ClusterState::view).flatMap(Optional::stream).toList();
+    }
+
+    /** A Job without a GitRepo controller ownerReference is not one of ours to act on: empty. */
     public static Optional<JobView> view(Job job) {
         return JobConventions.gitRepoOf(job).map(gitRepo -> {
             var meta = job.getMetadata();
             var status = job.getStatus();
-            JobView.Phase phase = JobView.Phase.RUNNING;
-            String failureReason = null;
-            if (status != null && status.getSucceeded() != null && status.getSucceeded() >= 1) {
-                phase = JobView.Phase.SUCCEEDED;
-            } else if (status != null && ((status.getFailed() != null && status.getFailed() >= 1)
-                    || failedCondition(job).isPresent())) {
-                phase = JobView.Phase.FAILED;
-                failureReason = failedCondition(job).map(JobCondition::getReason).orElse("Failed");
-            }
+            JobPhase phase = JobPhase.of(job);
+            String failureReason = phase == JobPhase.FAILED
+                    ? JobPhase.failedCondition(job).map(JobCondition::getReason).orElse("Failed")
+                    : null;
             var annotations = meta.getAnnotations();
-            return new JobView(meta.getName(), gitRepo,
+            return new JobView(meta.getName(), meta.getUid(), meta.getResourceVersion(), gitRepo,
                     annotations == null ? null : annotations.get(JobConventions.COMMIT_ANNOTATION),
                     JobConventions.number(meta.getLabels(), JobConventions.GITREPO_GENERATION_LABEL),
                     JobConventions.number(meta.getLabels(), JobConventions.FORCE_SYNC_GENERATION_LABEL),
@@ -92,16 +94,12 @@ public class ClusterState {
                     failureReason,
                     annotations != null && "true".equals(annotations.get(FAILURE_REPORTED_ANNOTATION)),
                     meta.getDeletionTimestamp() != null,
-                    Optional.ofNullable(instant(meta.getCreationTimestamp())).orElse(Instant.EPOCH));
+                    annotations == null ? null : annotations.get(TRACEPARENT_ANNOTATION));
         });
     }
 
-    private static Optional<JobCondition> failedCondition(Job job) {
-        if (job.getStatus() == null || job.getStatus().getConditions() == null) {
-            return Optional.empty();
-        }
-        return job.getStatus().getConditions().stream()
-                .filter(c -> "Failed".equals(c.getType()) && "True".equals(c.getStatus())).findFirst();
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
     }
 
     static Instant instant(String time) {

@@ -1,7 +1,6 @@
 package io.gitjob.job.cluster;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,10 +14,10 @@ import io.gitjob.gitrepo.GitRepoStatusEdit;
 import io.gitjob.job.decision.GitRepoView;
 
 /**
- * Writes job-service's fields of a GitRepo's status through the status subresource: {@code commit},
- * {@code observedGeneration}, {@code updateGeneration}, {@code gitJobStatus}, {@code observedEventTime} and
- * the {@code Reconciling}, {@code Stalled} and {@code Ready} conditions. Other services' fields and
- * conditions are left as they are.
+ * Writes job-service's fields of a GitRepo's status through the status subresource, with Fleet's meaning:
+ * {@code commit}, {@code observedGeneration} and {@code updateGeneration} name the current Job's state (set
+ * when it is created), {@code gitJobStatus} where it is, and the {@code Reconciling}, {@code Stalled} and
+ * {@code Ready} conditions say it in words. Other services' fields and conditions are left as they are.
  */
 @ApplicationScoped
 public class GitRepoStatusWriter {
@@ -28,13 +27,10 @@ public class GitRepoStatusWriter {
 
     Clock clock = Clock.systemUTC();
 
-    public void jobCreated(GitRepoRef ref, String jobName, String commit, long generation, long forceSync,
-            Instant eventTime) {
+    public void jobCreated(GitRepoRef ref, String jobName, String commit, long generation, long forceSync) {
         edit(ref, status -> {
-            status.setObservedGeneration(generation);
-            status.setUpdateGeneration(forceSync);
+            names(status, commit, generation, forceSync);
             status.setGitJobStatus(GitRepoView.IN_PROGRESS);
-            status.setObservedEventTime(eventTime.toString());
             GitRepoConditions.set(status.getConditions(), "Reconciling", "True", "JobCreated",
                     "Job " + jobName + " applies commit " + commit, now());
             GitRepoConditions.set(status.getConditions(), "Stalled", "False", "JobCreated", "", now());
@@ -43,9 +39,9 @@ public class GitRepoStatusWriter {
         });
     }
 
-    public void jobSucceeded(GitRepoRef ref, String jobName, String commit) {
+    public void jobSucceeded(GitRepoRef ref, String jobName, String commit, long generation, long forceSync) {
         edit(ref, status -> {
-            status.setCommit(commit);
+            names(status, commit, generation, forceSync);
             status.setGitJobStatus(GitRepoView.CURRENT);
             GitRepoConditions.set(status.getConditions(), "Reconciling", "False", "JobSucceeded", "", now());
             GitRepoConditions.set(status.getConditions(), "Stalled", "False", "JobSucceeded", "", now());
@@ -54,8 +50,10 @@ public class GitRepoStatusWriter {
         });
     }
 
-    public void jobFailed(GitRepoRef ref, String jobName, String message) {
+    public void jobFailed(GitRepoRef ref, String jobName, String commit, long generation, long forceSync,
+            String message) {
         edit(ref, status -> {
+            names(status, commit, generation, forceSync);
             status.setGitJobStatus(GitRepoView.FAILED);
             GitRepoConditions.set(status.getConditions(), "Reconciling", "False", "JobFailed", "", now());
             GitRepoConditions.set(status.getConditions(), "Stalled", "True", "JobFailed",
@@ -63,6 +61,14 @@ public class GitRepoStatusWriter {
             GitRepoConditions.set(status.getConditions(), "Ready", "False", "JobFailed",
                     "Job " + jobName + " failed; it is kept for troubleshooting", now());
         });
+    }
+
+    private static void names(GitRepoStatus status, String commit, long generation, long forceSync) {
+        if (commit != null) {
+            status.setCommit(commit);
+        }
+        status.setObservedGeneration(generation);
+        status.setUpdateGeneration(forceSync);
     }
 
     private void edit(GitRepoRef ref, Consumer<GitRepoStatus> change) {

@@ -1,24 +1,34 @@
 package io.gitjob.job.decision;
 
-import java.time.Instant;
-
 import io.gitjob.events.GitJobEvent.TerminationCause;
 
-/** Something job-service does to the cluster, decided by {@link JobDecisions} and carried out at the edge. */
+/**
+ * Something job-service does to the cluster, decided by {@link JobDecisions} and carried out at the edge. Every
+ * action is safe to repeat: a crash between two of them, or a retry of all, ends in the same state.
+ */
 public sealed interface Action {
 
-    /** Create the Job that applies this state, and note the event it answers in the GitRepo status. */
-    record CreateJob(String jobName, String commit, long generation, long forceSyncGeneration, Instant eventTime)
-            implements Action {
+    /**
+     * Create the Job that applies this state, publish job created, and record it in the status ({@code commit},
+     * {@code observedGeneration}, {@code updateGeneration}, InProgress).
+     */
+    record CreateJob(String jobName, String commit, long generation, long forceSyncGeneration) implements Action {
     }
 
-    /** Delete a running Job (background propagation) and publish job terminated. */
+    /**
+     * A Job for the wanted state exists but the status does not name it (a crash or a failed write after its
+     * creation, or a create answered 409): publish its job created again (same event id) and record it.
+     */
+    record AdoptJob(JobView job) implements Action {
+    }
+
+    /** Delete a running Job (background propagation, on its uid) and publish job terminated. */
     record TerminateJob(JobView job, TerminationCause cause) implements Action {
     }
 
     /**
-     * Publish job succeeded, mark the commit applied where the Job applied the GitRepo's current state, then
-     * delete the Job with its Pods and publish job deleted.
+     * Publish job succeeded, record it as applied where {@code markApplied} (the Job applied the wanted state
+     * or the one the status names), then delete the Job with its Pods and publish job deleted.
      */
     record CompleteSucceededJob(JobView job, double durationSeconds, boolean markApplied) implements Action {
     }

@@ -1,21 +1,28 @@
 package io.gitjob.job.decision;
 
-import java.time.Instant;
-
 import io.gitjob.events.GitRepoRef;
 
 /**
- * What job-service observes of a GitRepo when it decides: its identity and generations, and the status
- * job-service wrote last (what was applied, and the newest event it acted on).
+ * What job-service observes of a GitRepo when it decides: its identity and generations, the commit it wants
+ * applied, and the status job-service wrote last (Fleet's fields, with Fleet's meaning).
  *
- * @param appliedCommit status.commit: the commit the last successful Job applied; null before the first
- * @param observedEventTime status.observedEventTime; null before the first Job
+ * @param wantedCommit status.pollingCommit: the branch head the watcher resolved last; null before the first
+ * @param commit status.commit: the commit of the current Job (set when it is created), applied once
+ *        {@code gitJobStatus} is Current; null before the first Job
+ * @param observedGeneration status.observedGeneration: the generation the current Job applies
+ * @param updateGeneration status.updateGeneration: the forceSyncGeneration the current Job applies
  */
 public record GitRepoView(GitRepoRef ref, String repo, long generation, long forceSyncGeneration, boolean paused,
-        boolean deleting, String appliedCommit, long observedGeneration, long updateGeneration, String gitJobStatus,
-        Instant observedEventTime) {
+        boolean deleting, String wantedCommit, String commit, long observedGeneration, long updateGeneration,
+        String gitJobStatus) {
 
     public static final String CURRENT = "Current";
     public static final String IN_PROGRESS = "InProgress";
     public static final String FAILED = "Failed";
+
+    /** Whether the status names this Job's state as the GitRepo's current one. */
+    public boolean statusNames(JobView job) {
+        return job.commit() != null && job.commit().equals(commit) && job.generation() == observedGeneration
+                && job.forceSyncGeneration() == updateGeneration;
+    }
 }

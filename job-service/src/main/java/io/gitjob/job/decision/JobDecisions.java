@@ -2,16 +2,19 @@ package io.gitjob.job.decision;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
 import io.gitjob.events.GitJobEvent.TerminationCause;
-import io.gitjob.events.GitRepoEvent;
 
 /**
- * job-service's rules, as pure functions of (event or Job, observed state) to a {@link Decision}. Nothing
- * here talks to Kubernetes or Kafka, so every rule is unit-tested without either.
+ * job-service's one rule: a pure function of a GitRepo as it is now and its Jobs to the {@link Decision} that
+ * brings them to the wanted state. It is recomputed on every trigger (a gitrepo event, a GitRepo or Job change,
+ * a retry, the periodic resync), so an event is never the only place a wanted state lives, and it never reads
+ * an event: replaying any topic changes nothing, as nothing older than the GitRepo's durable state is applied.
+ *
+ * <p>The wanted state is (status.pollingCommit, generation, forceSyncGeneration); its Job's name is a pure
+ * function of it ({@link JobNames}). Nothing here talks to Kubernetes or Kafka.
  */
 public final class JobDecisions {
 
@@ -19,116 +22,134 @@ public final class JobDecisions {
     }
 
     /**
-     * What a gitrepo event asks for. A Job is created for a new commit, generation or forceSyncGeneration,
-     * and only then; it always applies the GitRepo's <em>current</em> generations, so an event that lags
-     * behind a quicker edit does not make a Job that would be replaced at once.
-     *
-     * @param gitRepo the GitRepo as the API server has it now; empty when it is gone
-     * @param jobs the Jobs of that GitRepo (by name, in its namespace)
+     * @param gitRepo the GitRepo of that namespace/name as it is now; empty when it is gone
+     * @param jobs the Jobs gitjob made for a GitRepo of that namespace/name (any uid)
      */
-    public static Decision onGitRepoEvent(GitRepoEvent event, Optional<GitRepoView> gitRepo, List<JobView> jobs) {
-        if (event instanceof GitRepoEvent.Deleted) {
-            return terminateRunningJobsOfDeletedGitRepo(event, jobs);
-        }
-        if (event instanceof GitRepoEvent.CommitFetchFailed) {
-            return Decision.nothing("a failed fetch changes nothing to apply");
-        }
+    public static Decision reconcile(Optional<GitRepoView> gitRepo, List<JobView> jobs) {
         GitRepoView current = gitRepo.orElse(null);
+        List<Action> actions = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
+        terminateJobsOfGoneGitRepos(current, jobs, actions, reasons);
         if (current == null || current.deleting()) {
-            return Decision.nothing("GitRepo no longer exists");
+            return decision(actions, reasons, current == null ? "GitRepo does not exist" : "GitRepo is being deleted");
         }
-        if (!current.ref().uid().equals(event.gitRepo().uid())) {
-            return Decision.nothing("event of an earlier GitRepo of the same name (uid " + event.gitRepo().uid()
-                    + ", now " + current.ref().uid() + ")");
+        List<JobView> own = jobs.stream().filter(j -> j.gitRepo().uid().equals(current.ref().uid())).toList();
+        String wanted = wantedJobName(current);
+        for (JobView job : own) {
+            finishedJob(job, current, job.name().equals(wanted), actions, reasons);
         }
-        if (isReplayOrDuplicate(event, current)) {
-            return Decision.nothing("already acted on an event as new or newer (" + current.observedEventTime()
-                    + "): a replay or a duplicate");
-        }
-        String commit = commitToApply(event, current, jobs);
-        if (commit == null) {
-            return Decision.nothing("no commit known yet: the first commit brings the first Job");
+        if (wanted == null) {
+            return decision(actions, reasons, "no commit known yet: the watcher's first poll brings the first Job");
         }
         if (current.paused()) {
-            return Decision.nothing("GitRepo is paused: commit " + commit + " waits");
+            return decision(actions, reasons, "GitRepo is paused: commit " + current.wantedCommit() + " waits");
         }
-        if (isApplied(current, commit)) {
-            return Decision.nothing("commit " + commit + " is applied at generation " + current.generation()
-                    + " and forceSyncGeneration " + current.forceSyncGeneration());
+        Optional<JobView> wantedJob = own.stream().filter(j -> j.name().equals(wanted)).findFirst();
+        if (wantedJob.isEmpty() && isSettled(current)) {
+            return decision(actions, reasons, "commit " + current.wantedCommit() + " is " + current.gitJobStatus()
+                    + " at generation " + current.generation() + " and forceSyncGeneration "
+                    + current.forceSyncGeneration());
         }
-        String jobName = JobNames.name(current.ref().name(), current.repo(), commit, current.generation(),
-                current.forceSyncGeneration());
-        if (jobs.stream().anyMatch(j -> j.name().equals(jobName))) {
-            // Running, failed (kept for troubleshooting) or on its way out: never recreated (Fleet #2853).
-            return Decision.nothing("Job " + jobName + " for this state exists");
-        }
-        List<Action> actions = new ArrayList<>();
-        for (JobView job : jobs) {
-            if (job.running() && isOutdated(job, current)) {
-                actions.add(new Action.TerminateJob(job, job.forceSyncGeneration() != current.forceSyncGeneration()
-                        ? TerminationCause.FORCE_SYNC
-                        : TerminationCause.SPEC_CHANGED));
+        // Fleet's order: the Job of an older state is deleted before the next one starts, so two applies of one
+        // GitRepo never race and the last to finish never wins by chance.
+        for (JobView job : own) {
+            if (job.running() && !job.name().equals(wanted)) {
+                actions.add(new Action.TerminateJob(job, causeOfReplacing(job, current)));
+                reasons.add("Job " + job.name() + " is replaced");
             }
         }
-        actions.add(new Action.CreateJob(jobName, commit, current.generation(), current.forceSyncGeneration(),
-                event.time()));
-        return new Decision(actions, "new state: commit " + commit + ", generation " + current.generation()
+        if (wantedJob.isPresent()) {
+            if (wantedJob.get().running()) {
+                adoptIfUnrecorded(wantedJob.get(), current, actions, reasons);
+            }
+            // Running, failed (kept for troubleshooting) or on its way out: never made twice (Fleet #2853).
+            return decision(actions, reasons, "Job " + wanted + " for the wanted state exists");
+        }
+        actions.add(new Action.CreateJob(wanted, current.wantedCommit(), current.generation(),
+                current.forceSyncGeneration()));
+        reasons.add("wanted state: commit " + current.wantedCommit() + ", generation " + current.generation()
                 + ", forceSyncGeneration " + current.forceSyncGeneration());
+        return new Decision(actions, String.join("; ", reasons));
+    }
+
+    /** The name of the Job that applies the wanted state; null while no commit is known. */
+    public static String wantedJobName(GitRepoView gitRepo) {
+        if (gitRepo.wantedCommit() == null || gitRepo.repo() == null) {
+            return null;
+        }
+        return JobNames.name(gitRepo.ref().name(), gitRepo.repo(), gitRepo.wantedCommit(), gitRepo.generation(),
+                gitRepo.forceSyncGeneration());
     }
 
     /**
-     * What a change of one of job-service's Jobs asks for: a success is recorded and the Job deleted at
-     * once; a failure is reported once and the Job kept; a running Job is left alone.
+     * The wanted state was applied (Current) or its Job failed (Failed, kept for troubleshooting): either way
+     * it is done, and no Job is made for it again. A force sync, a spec change or a new commit asks again.
      */
-    public static Decision onJobChanged(JobView job, Optional<GitRepoView> gitRepo) {
+    static boolean isSettled(GitRepoView gitRepo) {
+        return gitRepo.wantedCommit().equals(gitRepo.commit()) && gitRepo.observedGeneration() == gitRepo.generation()
+                && gitRepo.updateGeneration() == gitRepo.forceSyncGeneration()
+                && (GitRepoView.CURRENT.equals(gitRepo.gitJobStatus())
+                        || GitRepoView.FAILED.equals(gitRepo.gitJobStatus()));
+    }
+
+    /** A success is recorded and the Job deleted at once; a failure is reported once and the Job kept. */
+    private static void finishedJob(JobView job, GitRepoView gitRepo, boolean wanted, List<Action> actions,
+            List<String> reasons) {
         if (job.deleting()) {
-            return Decision.nothing("Job " + job.name() + " is being deleted");
+            return;
         }
-        boolean current = gitRepo.filter(g -> !g.deleting() && g.ref().uid().equals(job.gitRepo().uid())
-                && !isOutdated(job, g)).isPresent();
-        return switch (job.phase()) {
-            case RUNNING -> Decision.nothing("Job " + job.name() + " is running");
-            case SUCCEEDED -> new Decision(List.of(new Action.CompleteSucceededJob(job, durationSeconds(job), current)),
-                    "Job " + job.name() + " succeeded");
-            case FAILED -> job.failureReported()
-                    ? Decision.nothing("failure of Job " + job.name() + " was reported")
-                    : new Decision(List.of(new Action.ReportFailedJob(job, current)),
-                            "Job " + job.name() + " failed: " + job.failureReason());
-        };
-    }
-
-    /** Events of a GitRepo come in order from one partition, so one not newer than the last acted on is old. */
-    static boolean isReplayOrDuplicate(GitRepoEvent event, GitRepoView gitRepo) {
-        return gitRepo.observedEventTime() != null && !event.time().isAfter(gitRepo.observedEventTime());
-    }
-
-    /** The commit a change applies: the event's, else the newest one a Job was made for, else the applied one. */
-    static String commitToApply(GitRepoEvent event, GitRepoView gitRepo, List<JobView> jobs) {
-        String fromEvent = null;
-        if (event instanceof GitRepoEvent.CommitDetected e) {
-            fromEvent = e.commit();
-        } else if (event instanceof GitRepoEvent.Added e) {
-            fromEvent = e.commit();
-        } else if (event instanceof GitRepoEvent.SpecChanged e) {
-            fromEvent = e.commit();
-        } else if (event instanceof GitRepoEvent.ForceSync e) {
-            fromEvent = e.commit();
+        boolean current = wanted || gitRepo.statusNames(job);
+        switch (job.phase()) {
+            case RUNNING -> {
+            }
+            case SUCCEEDED -> {
+                if (wanted) {
+                    adoptIfUnrecorded(job, gitRepo, actions, reasons);
+                }
+                actions.add(new Action.CompleteSucceededJob(job, durationSeconds(job), current));
+                reasons.add("Job " + job.name() + " succeeded");
+            }
+            case FAILED -> {
+                if (!job.failureReported()) {
+                    if (wanted) {
+                        adoptIfUnrecorded(job, gitRepo, actions, reasons);
+                    }
+                    actions.add(new Action.ReportFailedJob(job, current));
+                    reasons.add("Job " + job.name() + " failed: " + job.failureReason());
+                }
+            }
         }
-        if (fromEvent != null) {
-            return fromEvent;
+    }
+
+    /** A Job for the wanted state that the status does not name yet: its creation was not recorded. */
+    private static void adoptIfUnrecorded(JobView job, GitRepoView gitRepo, List<Action> actions,
+            List<String> reasons) {
+        if (!gitRepo.statusNames(job)) {
+            actions.add(new Action.AdoptJob(job));
+            reasons.add("Job " + job.name() + " exists but its creation was not recorded: adopted");
         }
-        return jobs.stream().filter(j -> j.commit() != null).max(Comparator.comparing(JobView::created))
-                .map(JobView::commit).orElse(gitRepo.appliedCommit());
     }
 
-    static boolean isApplied(GitRepoView gitRepo, String commit) {
-        return commit.equals(gitRepo.appliedCommit()) && GitRepoView.CURRENT.equals(gitRepo.gitJobStatus())
-                && gitRepo.observedGeneration() == gitRepo.generation()
-                && gitRepo.updateGeneration() == gitRepo.forceSyncGeneration();
+    /** Running Jobs of a deleted GitRepo, or of an earlier GitRepo of the same name, are terminated. */
+    private static void terminateJobsOfGoneGitRepos(GitRepoView current, List<JobView> jobs, List<Action> actions,
+            List<String> reasons) {
+        for (JobView job : jobs) {
+            boolean gone = current == null || current.deleting() || !job.gitRepo().uid().equals(current.ref().uid());
+            if (gone && job.running()) {
+                actions.add(new Action.TerminateJob(job, TerminationCause.GITREPO_DELETED));
+                reasons.add("Job " + job.name() + " belongs to a deleted GitRepo");
+            }
+        }
     }
 
-    static boolean isOutdated(JobView job, GitRepoView gitRepo) {
-        return job.generation() != gitRepo.generation() || job.forceSyncGeneration() != gitRepo.forceSyncGeneration();
+    static TerminationCause causeOfReplacing(JobView job, GitRepoView gitRepo) {
+        if (job.forceSyncGeneration() != gitRepo.forceSyncGeneration()) {
+            return TerminationCause.FORCE_SYNC;
+        }
+        if (job.generation() != gitRepo.generation()) {
+            return TerminationCause.SPEC_CHANGED;
+        }
+        return TerminationCause.NEW_COMMIT;
     }
 
     static double durationSeconds(JobView job) {
@@ -139,12 +160,9 @@ public final class JobDecisions {
         return Duration.between(job.startTime(), job.completionTime()).toMillis() / 1000.0;
     }
 
-    private static Decision terminateRunningJobsOfDeletedGitRepo(GitRepoEvent event, List<JobView> jobs) {
-        List<Action> actions = jobs.stream()
-                .filter(j -> j.running() && j.gitRepo().uid().equals(event.gitRepo().uid()))
-                .<Action>map(j -> new Action.TerminateJob(j, TerminationCause.GITREPO_DELETED))
-                .toList();
-        return new Decision(actions, actions.isEmpty() ? "GitRepo deleted; no running Job"
-                : "GitRepo deleted: terminating its running Job(s)");
+    private static Decision decision(List<Action> actions, List<String> reasons, String last) {
+        List<String> all = new ArrayList<>(reasons);
+        all.add(last);
+        return new Decision(actions, String.join("; ", all));
     }
 }

@@ -1,6 +1,7 @@
 package io.gitjob.job.decision;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,57 +12,90 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 import io.gitjob.events.GitJobEvent.TerminationCause;
-import io.gitjob.events.GitRepoEvent;
 import io.gitjob.events.GitRepoRef;
-import io.gitjob.events.RepoSpec;
+import io.gitjob.gitrepo.JobPhase;
 
+/** The one rule, state by state: (GitRepo as it is, its Jobs) to actions, with no broker or API server. */
 class JobDecisionsTest {
 
     static final GitRepoRef REF = new GitRepoRef("fleet-local", "simple", "uid-1");
     static final String REPO = "https://git.example/simple.git";
     static final Instant T0 = Instant.parse("2026-11-23T09:00:00Z");
-    static final RepoSpec SPEC = new RepoSpec(REPO, "main", null, List.of(), null, null, null, false, false, false);
 
     @Test
-    void aNewCommitOfANewGitRepoCreatesOneJobForItsCurrentState() {
-        var decision = JobDecisions.onGitRepoEvent(commit("c1", T0), Optional.of(gitRepo(1, 0)), List.of());
+    void aNewCommitCreatesOneJobForTheGitReposCurrentState() {
+        var decision = JobDecisions.reconcile(Optional.of(gitRepo("c1", 3, 2)), List.of());
         var create = assertInstanceOf(Action.CreateJob.class, single(decision));
-        assertEquals(JobNames.name("simple", REPO, "c1", 1, 0), create.jobName());
+        assertEquals(JobNames.name("simple", REPO, "c1", 3, 2), create.jobName());
         assertEquals("c1", create.commit());
-        assertEquals(T0, create.eventTime());
-    }
-
-    @Test
-    void theJobAppliesTheGitReposCurrentGenerationsNotTheLaggingEvents() {
-        var event = new GitRepoEvent.CommitDetected("e", T0, REF, 1, 0, REPO, "main", "c1", null, 0.1,
-                GitRepoEvent.CommitSource.POLL);
-        var create = (Action.CreateJob) single(JobDecisions.onGitRepoEvent(event, Optional.of(gitRepo(3, 2)),
-                List.of()));
         assertEquals(3, create.generation());
         assertEquals(2, create.forceSyncGeneration());
     }
 
     @Test
-    void anAppliedStateMakesNoJob() {
-        var applied = new GitRepoView(REF, REPO, 1, 0, false, false, "c1", 1, 0, GitRepoView.CURRENT, null);
-        assertTrue(JobDecisions.onGitRepoEvent(commit("c1", T0), Optional.of(applied), List.of()).isNothing());
+    void withoutAnyCommitKnownThereIsNothingToApply() {
+        assertTrue(JobDecisions.reconcile(Optional.of(gitRepo(null, 1, 0)), List.of()).isNothing());
     }
 
     @Test
-    void anExistingJobForTheStateIsNeverRecreatedRunningOrFailed() {
+    void anAppliedStateMakesNoJobAndNeitherDoesAFailedOne() {
+        assertTrue(JobDecisions.reconcile(Optional.of(status(gitRepo("c1", 1, 0), "c1", 1, 0, GitRepoView.CURRENT)),
+                List.of()).isNothing());
+        assertTrue(JobDecisions.reconcile(Optional.of(status(gitRepo("c1", 1, 0), "c1", 1, 0, GitRepoView.FAILED)),
+                List.of()).isNothing(), "a failed state is retried by a force sync, a spec change or a new commit");
+    }
+
+    @Test
+    void anOlderCommitIsNeverAppliedAgainWhateverEventsSay() {
+        // The rule reads no event: a replay of commit c1's detection cannot bring c1 back while c2 is wanted.
+        var appliedC2 = status(gitRepo("c2", 1, 0), "c2", 1, 0, GitRepoView.CURRENT);
+        assertTrue(JobDecisions.reconcile(Optional.of(appliedC2), List.of()).isNothing());
+    }
+
+    @Test
+    void aStateInProgressWhoseJobVanishedIsAppliedAgain() {
+        // Running Job deleted by hand, or the create recorded but the Job lost: nothing was applied.
+        var inProgress = status(gitRepo("c1", 1, 0), "c1", 1, 0, GitRepoView.IN_PROGRESS);
+        assertInstanceOf(Action.CreateJob.class, single(JobDecisions.reconcile(Optional.of(inProgress), List.of())));
+    }
+
+    @Test
+    void aJobForTheWantedStateIsNeverRecreatedWhateverItsPhase() {
+        var g = status(gitRepo("c1", 1, 0), "c1", 1, 0, GitRepoView.IN_PROGRESS);
         String name = JobNames.name("simple", REPO, "c1", 1, 0);
-        for (JobView.Phase phase : JobView.Phase.values()) {
-            var decision = JobDecisions.onGitRepoEvent(commit("c1", T0), Optional.of(gitRepo(1, 0)),
-                    List.of(job(name, "c1", 1, 0, phase)));
-            assertTrue(decision.isNothing(), phase + ": " + decision);
-        }
+        assertTrue(JobDecisions.reconcile(Optional.of(g), List.of(job(name, "c1", 1, 0, JobPhase.RUNNING)))
+                .isNothing());
+        var failedReported = withReported(job(name, "c1", 1, 0, JobPhase.FAILED));
+        assertTrue(JobDecisions.reconcile(Optional.of(g), List.of(failedReported)).isNothing());
     }
 
     @Test
-    void aSpecChangeTerminatesTheRunningJobOfTheOldGenerationAndCreatesTheNewOne() {
-        var running = job(JobNames.name("simple", REPO, "c1", 1, 0), "c1", 1, 0, JobView.Phase.RUNNING);
-        var event = new GitRepoEvent.SpecChanged("e", T0, REF, 2, 0, SPEC, 1, "c1");
-        var decision = JobDecisions.onGitRepoEvent(event, Optional.of(gitRepo(2, 0)), List.of(running));
+    void aJobWhoseCreationWasNotRecordedIsAdopted() {
+        // Crash between the create and the status write, or a create answered 409: the status lags behind.
+        var g = status(gitRepo("c2", 1, 0), "c1", 1, 0, GitRepoView.CURRENT);
+        String name = JobNames.name("simple", REPO, "c2", 1, 0);
+        var adopt = assertInstanceOf(Action.AdoptJob.class,
+                single(JobDecisions.reconcile(Optional.of(g), List.of(job(name, "c2", 1, 0, JobPhase.RUNNING)))));
+        assertEquals(name, adopt.job().name());
+    }
+
+    @Test
+    void anUnrecordedJobThatSucceededMeanwhileIsAdoptedThenCompletedAsApplied() {
+        var g = status(gitRepo("c2", 1, 0), "c1", 1, 0, GitRepoView.CURRENT);
+        String name = JobNames.name("simple", REPO, "c2", 1, 0);
+        var done = new JobView(name, "u", "1", REF, "c2", 1, 0, JobPhase.SUCCEEDED, T0, T0.plusSeconds(3), null,
+                false, false, null);
+        var actions = JobDecisions.reconcile(Optional.of(g), List.of(done)).actions();
+        assertEquals(2, actions.size(), actions.toString());
+        assertInstanceOf(Action.AdoptJob.class, actions.get(0));
+        assertTrue(assertInstanceOf(Action.CompleteSucceededJob.class, actions.get(1)).markApplied());
+    }
+
+    @Test
+    void aSpecChangeTerminatesTheRunningJobOfTheOldGenerationThenCreatesTheNewOne() {
+        var running = job(JobNames.name("simple", REPO, "c1", 1, 0), "c1", 1, 0, JobPhase.RUNNING);
+        var g = status(gitRepo("c1", 2, 0), "c1", 1, 0, GitRepoView.IN_PROGRESS);
+        var decision = JobDecisions.reconcile(Optional.of(g), List.of(running));
         assertEquals(2, decision.actions().size());
         var terminate = assertInstanceOf(Action.TerminateJob.class, decision.actions().get(0));
         assertEquals(TerminationCause.SPEC_CHANGED, terminate.cause());
@@ -72,106 +106,118 @@ class JobDecisionsTest {
 
     @Test
     void aForceSyncTerminatesTheRunningJobAsForceSync() {
-        var running = job("old", "c1", 2, 0, JobView.Phase.RUNNING);
-        var event = new GitRepoEvent.ForceSync("e", T0, REF, 3, 1, SPEC, 0, "c1");
-        var decision = JobDecisions.onGitRepoEvent(event, Optional.of(gitRepo(3, 1)), List.of(running));
+        var running = job("old", "c1", 3, 0, JobPhase.RUNNING);
+        var decision = JobDecisions.reconcile(Optional.of(gitRepo("c1", 3, 1)), List.of(running));
         assertEquals(TerminationCause.FORCE_SYNC,
                 assertInstanceOf(Action.TerminateJob.class, decision.actions().get(0)).cause());
     }
 
     @Test
-    void aFailedOrFinishedJobOfAnOldGenerationIsNotTerminated() {
-        var failed = job("old", "c1", 1, 0, JobView.Phase.FAILED);
-        var event = new GitRepoEvent.SpecChanged("e", T0, REF, 2, 0, SPEC, 1, "c1");
-        var decision = JobDecisions.onGitRepoEvent(event, Optional.of(gitRepo(2, 0)), List.of(failed));
+    void aNewCommitWhileAJobRunsReplacesIt() {
+        var running = job(JobNames.name("simple", REPO, "c1", 1, 0), "c1", 1, 0, JobPhase.RUNNING);
+        var g = status(gitRepo("c2", 1, 0), "c1", 1, 0, GitRepoView.IN_PROGRESS);
+        var decision = JobDecisions.reconcile(Optional.of(g), List.of(running));
+        assertEquals(TerminationCause.NEW_COMMIT,
+                assertInstanceOf(Action.TerminateJob.class, decision.actions().get(0)).cause());
+        assertEquals("c2", assertInstanceOf(Action.CreateJob.class, decision.actions().get(1)).commit());
+    }
+
+    @Test
+    void aFailedJobOfAnOldStateIsKeptAndNotTerminated() {
+        var failed = withReported(job("old", "c1", 1, 0, JobPhase.FAILED));
+        var decision = JobDecisions.reconcile(Optional.of(gitRepo("c1", 2, 0)), List.of(failed));
         assertInstanceOf(Action.CreateJob.class, single(decision));
     }
 
     @Test
-    void anEventNotNewerThanTheLastActedOnIsAReplayOrDuplicate() {
-        var seen = new GitRepoView(REF, REPO, 1, 0, false, false, "c2", 1, 0, GitRepoView.CURRENT, T0);
-        assertTrue(JobDecisions.onGitRepoEvent(commit("c1", T0.minusSeconds(60)), Optional.of(seen), List.of())
-                .isNothing());
-        assertTrue(JobDecisions.onGitRepoEvent(commit("c1", T0), Optional.of(seen), List.of()).isNothing());
-        assertInstanceOf(Action.CreateJob.class,
-                single(JobDecisions.onGitRepoEvent(commit("c3", T0.plusSeconds(1)), Optional.of(seen), List.of())));
+    void aPausedGitRepoGetsNoJobButItsFinishedJobsAreStillHandled() {
+        var paused = paused(status(gitRepo("c2", 1, 0), "c1", 1, 0, GitRepoView.IN_PROGRESS));
+        assertTrue(JobDecisions.reconcile(Optional.of(paused), List.of()).isNothing());
+        var done = new JobView(JobNames.name("simple", REPO, "c1", 1, 0), "u", "1", REF, "c1", 1, 0,
+                JobPhase.SUCCEEDED, T0, T0, null, false, false, null);
+        var complete = assertInstanceOf(Action.CompleteSucceededJob.class,
+                single(JobDecisions.reconcile(Optional.of(paused), List.of(done))));
+        assertTrue(complete.markApplied(), "the status names this Job: its success is the GitRepo's");
     }
 
     @Test
-    void aPausedGitRepoGetsNoJob() {
-        var paused = new GitRepoView(REF, REPO, 1, 0, true, false, null, 0, 0, null, null);
-        assertTrue(JobDecisions.onGitRepoEvent(commit("c1", T0), Optional.of(paused), List.of()).isNothing());
-    }
-
-    @Test
-    void anEventOfAGoneOrReplacedGitRepoMakesNoJob() {
-        assertTrue(JobDecisions.onGitRepoEvent(commit("c1", T0), Optional.empty(), List.of()).isNothing());
-        var successor = new GitRepoView(new GitRepoRef("fleet-local", "simple", "uid-2"), REPO, 1, 0, false, false,
-                null, 0, 0, null, null);
-        assertTrue(JobDecisions.onGitRepoEvent(commit("c1", T0), Optional.of(successor), List.of()).isNothing());
-    }
-
-    @Test
-    void deletionTerminatesOnlyTheRunningJobsOfThatGitRepo() {
-        var running = job("a", "c1", 1, 0, JobView.Phase.RUNNING);
-        var failed = job("b", "c0", 1, 0, JobView.Phase.FAILED);
-        var ofSuccessor = new JobView("c", new GitRepoRef("fleet-local", "simple", "uid-2"), "c1", 1, 0,
-                JobView.Phase.RUNNING, T0, null, null, false, false, T0);
-        var decision = JobDecisions.onGitRepoEvent(new GitRepoEvent.Deleted("e", T0, REF, 1, 0), Optional.empty(),
-                List.of(running, failed, ofSuccessor));
+    void aGoneGitRepoTerminatesOnlyTheRunningJobsOfThatName() {
+        var running = job("a", "c1", 1, 0, JobPhase.RUNNING);
+        var failed = job("b", "c0", 1, 0, JobPhase.FAILED);
+        var decision = JobDecisions.reconcile(Optional.empty(), List.of(running, failed));
         var terminate = assertInstanceOf(Action.TerminateJob.class, single(decision));
         assertEquals("a", terminate.job().name());
         assertEquals(TerminationCause.GITREPO_DELETED, terminate.cause());
     }
 
     @Test
-    void aSpecChangeWithoutACommitAppliesTheNewestCommitAJobWasMadeFor() {
-        var older = new JobView("j1", REF, "c1", 1, 0, JobView.Phase.FAILED, T0, null, "x", true, false, T0);
-        var newer = new JobView("j2", REF, "c2", 1, 0, JobView.Phase.FAILED, T0, null, "x", true, false,
-                T0.plusSeconds(5));
-        var event = new GitRepoEvent.SpecChanged("e", T0.plusSeconds(9), REF, 2, 0, SPEC, 1, null);
-        var create = (Action.CreateJob) single(
-                JobDecisions.onGitRepoEvent(event, Optional.of(gitRepo(2, 0)), List.of(newer, older)));
-        assertEquals("c2", create.commit());
+    void aGitRepoBeingDeletedGetsNoJobAndItsRunningJobIsTerminated() {
+        var deleting = new GitRepoView(REF, REPO, 1, 0, false, true, "c2", null, 0, 0, null);
+        var running = job("a", "c1", 1, 0, JobPhase.RUNNING);
+        var terminate = assertInstanceOf(Action.TerminateJob.class,
+                single(JobDecisions.reconcile(Optional.of(deleting), List.of(running))));
+        assertEquals(TerminationCause.GITREPO_DELETED, terminate.cause());
     }
 
     @Test
-    void withoutAnyCommitKnownThereIsNothingToApply() {
-        var event = new GitRepoEvent.Added("e", T0, REF, 1, 0, SPEC, null);
-        assertTrue(JobDecisions.onGitRepoEvent(event, Optional.of(gitRepo(1, 0)), List.of()).isNothing());
+    void aRunningJobOfAnEarlierGitRepoOfTheSameNameIsTerminatedAndNeverAdopted() {
+        var ofPredecessor = new JobView(JobNames.name("simple", REPO, "c1", 1, 0), "u", "1",
+                new GitRepoRef("fleet-local", "simple", "uid-0"), "c1", 1, 0, JobPhase.RUNNING, T0, null, null, false,
+                false, null);
+        var actions = JobDecisions.reconcile(Optional.of(gitRepo("c1", 1, 0)), List.of(ofPredecessor)).actions();
+        assertEquals(TerminationCause.GITREPO_DELETED,
+                assertInstanceOf(Action.TerminateJob.class, actions.get(0)).cause());
+        assertInstanceOf(Action.CreateJob.class, actions.get(1));
     }
 
     @Test
-    void aSucceededJobOfTheCurrentStateIsRecordedAsAppliedWithItsDuration() {
-        var done = new JobView("j", REF, "c1", 1, 0, JobView.Phase.SUCCEEDED, T0, T0.plusMillis(42_500), null, false,
-                false, T0);
+    void aSucceededJobOfTheWantedStateIsRecordedAsAppliedWithItsDuration() {
+        String name = JobNames.name("simple", REPO, "c1", 1, 0);
+        var g = status(gitRepo("c1", 1, 0), "c1", 1, 0, GitRepoView.IN_PROGRESS);
+        var done = new JobView(name, "u", "1", REF, "c1", 1, 0, JobPhase.SUCCEEDED, T0, T0.plusMillis(42_500), null,
+                false, false, null);
         var complete = assertInstanceOf(Action.CompleteSucceededJob.class,
-                single(JobDecisions.onJobChanged(done, Optional.of(gitRepo(1, 0)))));
+                single(JobDecisions.reconcile(Optional.of(g), List.of(done))));
         assertEquals(42.5, complete.durationSeconds());
         assertTrue(complete.markApplied());
-        var outdated = assertInstanceOf(Action.CompleteSucceededJob.class,
-                single(JobDecisions.onJobChanged(done, Optional.of(gitRepo(2, 0)))));
-        assertEquals(false, outdated.markApplied());
+    }
+
+    @Test
+    void aSucceededJobOfAStateNoLongerWantedIsDeletedWithoutMarkingItApplied() {
+        var done = new JobView("old", "u", "1", REF, "c1", 1, 0, JobPhase.SUCCEEDED, T0, T0, null, false, false,
+                null);
+        var g = status(gitRepo("c1", 2, 0), "c1", 2, 0, GitRepoView.IN_PROGRESS);
+        var complete = assertInstanceOf(Action.CompleteSucceededJob.class,
+                JobDecisions.reconcile(Optional.of(g), List.of(done)).actions().get(0));
+        assertFalse(complete.markApplied());
     }
 
     @Test
     void aFailedJobIsReportedOnceAndKept() {
-        var failed = new JobView("j", REF, "c1", 1, 0, JobView.Phase.FAILED, T0, null, "BackoffLimitExceeded", false,
-                false, T0);
+        String name = JobNames.name("simple", REPO, "c1", 1, 0);
+        var g = status(gitRepo("c1", 1, 0), "c1", 1, 0, GitRepoView.IN_PROGRESS);
+        var failed = job(name, "c1", 1, 0, JobPhase.FAILED);
         var report = assertInstanceOf(Action.ReportFailedJob.class,
-                single(JobDecisions.onJobChanged(failed, Optional.of(gitRepo(1, 0)))));
+                single(JobDecisions.reconcile(Optional.of(g), List.of(failed))));
         assertTrue(report.markStalled());
-        var reported = new JobView("j", REF, "c1", 1, 0, JobView.Phase.FAILED, T0, null, "BackoffLimitExceeded", true,
-                false, T0);
-        assertTrue(JobDecisions.onJobChanged(reported, Optional.of(gitRepo(1, 0))).isNothing());
+        assertTrue(JobDecisions.reconcile(Optional.of(status(g, "c1", 1, 0, GitRepoView.FAILED)),
+                List.of(withReported(failed))).isNothing());
     }
 
     @Test
-    void runningOrDeletingJobsAskForNothing() {
-        assertTrue(JobDecisions.onJobChanged(job("j", "c1", 1, 0, JobView.Phase.RUNNING), Optional.of(gitRepo(1, 0)))
-                .isNothing());
-        var deleting = new JobView("j", REF, "c1", 1, 0, JobView.Phase.SUCCEEDED, T0, T0, null, false, true, T0);
-        assertTrue(JobDecisions.onJobChanged(deleting, Optional.of(gitRepo(1, 0))).isNothing());
+    void aJobOnItsWayOutAsksForNothing() {
+        String name = JobNames.name("simple", REPO, "c1", 1, 0);
+        var g = status(gitRepo("c1", 1, 0), "c1", 1, 0, GitRepoView.CURRENT);
+        var deleting = new JobView(name, "u", "1", REF, "c1", 1, 0, JobPhase.SUCCEEDED, T0, T0, null, false, true,
+                null);
+        assertTrue(JobDecisions.reconcile(Optional.of(g), List.of(deleting)).isNothing());
+    }
+
+    @Test
+    void theSameStateDecidedTwiceGivesTheSameJobName() {
+        var a = (Action.CreateJob) single(JobDecisions.reconcile(Optional.of(gitRepo("c1", 4, 2)), List.of()));
+        var b = (Action.CreateJob) single(JobDecisions.reconcile(Optional.of(gitRepo("c1", 4, 2)), List.of()));
+        assertEquals(a, b);
     }
 
     private static Action single(Decision decision) {
@@ -179,17 +225,28 @@ class JobDecisionsTest {
         return decision.actions().get(0);
     }
 
-    private static GitRepoEvent.CommitDetected commit(String commit, Instant time) {
-        return new GitRepoEvent.CommitDetected("e-" + commit, time, REF, 1, 0, REPO, "main", commit, null, 0.1,
-                GitRepoEvent.CommitSource.POLL);
+    private static GitRepoView gitRepo(String wanted, long generation, long forceSync) {
+        return new GitRepoView(REF, REPO, generation, forceSync, false, false, wanted, null, 0, 0, null);
     }
 
-    private static GitRepoView gitRepo(long generation, long forceSync) {
-        return new GitRepoView(REF, REPO, generation, forceSync, false, false, null, 0, 0, null, null);
+    private static GitRepoView status(GitRepoView g, String commit, long observed, long update, String jobStatus) {
+        return new GitRepoView(g.ref(), g.repo(), g.generation(), g.forceSyncGeneration(), g.paused(), g.deleting(),
+                g.wantedCommit(), commit, observed, update, jobStatus);
     }
 
-    private static JobView job(String name, String commit, long generation, long forceSync, JobView.Phase phase) {
-        return new JobView(name, REF, commit, generation, forceSync, phase, T0, null,
-                phase == JobView.Phase.FAILED ? "BackoffLimitExceeded" : null, false, false, T0);
+    private static GitRepoView paused(GitRepoView g) {
+        return new GitRepoView(g.ref(), g.repo(), g.generation(), g.forceSyncGeneration(), true, g.deleting(),
+                g.wantedCommit(), g.commit(), g.observedGeneration(), g.updateGeneration(), g.gitJobStatus());
+    }
+
+    private static JobView job(String name, String commit, long generation, long forceSync, JobPhase phase) {
+        return new JobView(name, "uid-" + name, "1", REF, commit, generation, forceSync, phase, T0, null,
+                phase == JobPhase.FAILED ? "BackoffLimitExceeded" : null, false, false, null);
+    }
+
+    private static JobView withReported(JobView j) {
+        return new JobView(j.name(), j.uid(), j.resourceVersion(), j.gitRepo(), j.commit(), j.generation(),
+                j.forceSyncGeneration(), j.phase(), j.startTime(), j.completionTime(), j.failureReason(), true,
+                j.deleting(), null);
     }
 }

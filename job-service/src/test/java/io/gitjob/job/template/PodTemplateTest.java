@@ -22,7 +22,7 @@ class PodTemplateTest {
     @Test
     void theDefaultTemplateClonesThenAppliesWithTheGitReposValues() {
         Job job = new JobFactory(PodTemplate.load(null)).build(gitRepo("git-auth"),
-                new Action.CreateJob("simple-0123456789", "c0ffee", 3, 1, Instant.now()));
+                new Action.CreateJob("simple-0123456789", "c0ffee", 3, 1));
 
         var pod = job.getSpec().getTemplate().getSpec();
         assertEquals("clone", pod.getInitContainers().get(0).getName());
@@ -53,7 +53,7 @@ class PodTemplateTest {
     @Test
     void withoutACredentialsSecretTheSecretVolumeAndItsMountAreLeftOut() {
         Job job = new JobFactory(PodTemplate.load(null)).build(gitRepo(null),
-                new Action.CreateJob("simple-0123456789", "c0ffee", 1, 0, Instant.now()));
+                new Action.CreateJob("simple-0123456789", "c0ffee", 1, 0));
         var pod = job.getSpec().getTemplate().getSpec();
         assertTrue(pod.getVolumes().stream().noneMatch(v -> v.getSecret() != null));
         assertTrue(pod.getInitContainers().get(0).getVolumeMounts().stream()

@@ -1,0 +1,122 @@
+package io.gitjob.job.cluster;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.gitjob.events.GitRepoKey;
+import io.gitjob.gitrepo.GitRepo;
+import io.gitjob.gitrepo.JobConventions;
+
+/**
+ * job-service's read path, as controller-runtime's informers: one GitRepo informer and one informer of
+ * gitjob's Jobs, each indexed by GitRepo. Every change (and every resync, which hands each object in again) is
+ * reported as the key of the GitRepo it concerns, so the reconciler recomputes that GitRepo. A decision taken on
+ * these caches is confirmed from the API server before anything is done ({@link ClusterState}).
+ */
+@ApplicationScoped
+public class ClusterCache {
+
+    private static final Logger LOG = Logger.getLogger(ClusterCache.class);
+    private static final String BY_GITREPO = "gitrepo";
+
+    @Inject
+    KubernetesClient client;
+
+    /** Every object is handed in again this often: the periodic resync of every GitRepo (no API request). */
+    @ConfigProperty(name = "gitjob.job.resync-period", defaultValue = "5m")
+    Duration resyncPeriod;
+
+    private SharedIndexInformer<GitRepo> gitRepos;
+    private SharedIndexInformer<Job> jobs;
+
+    /**
+     * Starts both informers; {@code gitRepoChanged} and {@code jobChanged} hear the GitRepo key of every change.
+     * Does not wait for the caches to sync.
+     */
+    public void start(Consumer<GitRepoKey> gitRepoChanged, Consumer<GitRepoKey> jobChanged) {
+        gitRepos = client.resources(GitRepo.class).inAnyNamespace().runnableInformer(resyncPeriod.toMillis());
+        gitRepos.addEventHandler(ClusterCache.<GitRepo>handler(g -> Optional.of(new GitRepoKey(g.getMetadata().getNamespace(),
+                g.getMetadata().getName())), gitRepoChanged));
+        jobs = client.batch().v1().jobs().inAnyNamespace()
+                .withLabel(JobConventions.MANAGED_BY_LABEL, JobConventions.MANAGED_BY_VALUE)
+                .runnableInformer(resyncPeriod.toMillis());
+        jobs.addIndexers(Map.of(BY_GITREPO, job -> ClusterCache.keyOf(job).map(k -> List.of(k.toString()))
+                .orElse(List.of())));
+        jobs.addEventHandler(handler(ClusterCache::keyOf, jobChanged));
+        gitRepos.start();
+        jobs.start();
+        LOG.infof("Informing GitRepos and gitjob's Jobs in all namespaces; resync every %s", resyncPeriod);
+    }
+
+    public void stop() {
+        if (gitRepos != null) {
+            gitRepos.stop();
+        }
+        if (jobs != null) {
+            jobs.stop();
+        }
+    }
+
+    public boolean synced() {
+        return gitRepos != null && jobs != null && gitRepos.hasSynced() && jobs.hasSynced();
+    }
+
+    public Optional<GitRepo> gitRepo(GitRepoKey key) {
+        return Optional.ofNullable(gitRepos.getStore().getByKey(key.namespace() + "/" + key.name()));
+    }
+
+    public List<Job> jobsOf(GitRepoKey key) {
+        return jobs.getIndexer().byIndex(BY_GITREPO, key.toString());
+    }
+
+    /** Every GitRepo key the caches know: the GitRepos and the owners of the Jobs (a deleted GitRepo's too). */
+    public List<GitRepoKey> keys() {
+        List<GitRepoKey> keys = new ArrayList<>();
+        gitRepos.getStore().list().forEach(g -> keys.add(new GitRepoKey(g.getMetadata().getNamespace(),
+                g.getMetadata().getName())));
+        jobs.getStore().list().forEach(j -> keyOf(j).ifPresent(keys::add));
+        return keys;
+    }
+
+    /** The GitRepo a Job belongs to: its namespace and gitjob's GitRepo label, as the fresh list selects. */
+    static Optional<GitRepoKey> keyOf(Job job) {
+        var labels = job.getMetadata().getLabels();
+        String name = labels == null ? null : labels.get(JobConventions.GITREPO_LABEL);
+        return name == null || name.isBlank() ? Optional.empty()
+                : Optional.of(new GitRepoKey(job.getMetadata().getNamespace(), name));
+    }
+
+    private static <T> ResourceEventHandler<T> handler(java.util.function.Function<T, Optional<GitRepoKey>> key,
+            Consumer<GitRepoKey> changed) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T obj) {
+                key.apply(obj).ifPresent(changed);
+            }
+
+            @Override
+            public void onUpdate(T old, T obj) {
+                key.apply(obj).ifPresent(changed);
+            }
+
+            @Override
+            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+                key.apply(obj).ifPresent(changed);
+            }
+        };
+    }
+}
