@@ -147,6 +147,8 @@ public final class JanitorBenchmark {
     static List<Job> backlog(KubernetesClient client, List<String> uids, int leftovers) {
         long start = System.nanoTime();
         String now = Instant.now().toString();
+        // Leftovers finished an hour ago: past the janitor's grace for successes job-service should have recorded.
+        String anHourAgo = Instant.now().minusSeconds(3600).toString();
         String suffix = Long.toString(System.nanoTime(), 36);
         List<Job> jobs = new ArrayList<>(leftovers + RUNNING);
         for (int i = 0; i < leftovers + RUNNING; i++) {
@@ -164,7 +166,7 @@ public final class JanitorBenchmark {
                     .withController(true).endOwnerReference()
                     .endMetadata().withNewSpec().withBackoffLimit(0).endSpec();
             if (i < leftovers) {
-                job.withNewStatus().withSucceeded(1).withStartTime(now).withCompletionTime(now).endStatus();
+                job.withNewStatus().withSucceeded(1).withStartTime(anHourAgo).withCompletionTime(anHourAgo).endStatus();
             } else {
                 job.withNewStatus().withActive(1).withStartTime(now).endStatus();
             }
