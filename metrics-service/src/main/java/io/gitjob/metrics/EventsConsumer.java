@@ -37,5 +37,7 @@ public class EventsConsumer {
         } else {
             intake.accept(record, GitJobEvent.class, event -> metrics.record(event, from, record.offset()));
         }
+        // Also for a record the intake dead-lettered: read here, so not a gap at the next assignment.
+        metrics.read(from, record.offset());
     }
 }

@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
@@ -21,20 +22,28 @@ import io.gitjob.events.GitRepoRef;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * The recorder: turns each event into Fleet's gitjob metrics and owns every series it creates, so it alone
- * removes them: all of a GitRepo's series when it is deleted (or its partition moves to another replica),
- * and the short-lived duration gauge a TTL after its last set.
+ * The recorder: turns each event into Fleet's gitjob metrics, takes {@code gitjob_failed_jobs_retained} as a
+ * level counted from the cluster ({@link FailedJobsLevel}), and owns every series, so it alone removes them: all
+ * of a GitRepo's series when it is deleted (its {@code gitrepo.deleted} event, the informer's delete, or a resync
+ * that no longer finds it), the event-fed ones when their partition moves to another replica, and the
+ * short-lived duration gauge a TTL after its last set.
  *
  * <ul>
  * <li>An event of a GitRepo already deleted (same namespace, name and uid) creates nothing.</li>
  * <li>An event with another uid than the tracked GitRepo of that name: the one with the later event time is
  * the live GitRepo, the other one counts as deleted (events of the two topics may arrive out of order).</li>
+ * <li>An event whose id is one of the last ids of its GitRepo (published again) is counted once; a record
+ * read again at the same offset is skipped by its offset.</li>
  * <li>TTL: each set of the gauge puts (GitRepo, token) on the heap; at expiry an entry whose token is not the
  * gauge's last is stale and skipped, and the gauge goes only if its last set is at least a TTL old.</li>
+ * <li>Rebalances: a partition revoked or lost is decided at the next assignment. Assigned back with no gap
+ * (the consumer goes on at or before the offset after the last one read here) its series stay and what is read
+ * again is skipped; otherwise (another replica consumed it meanwhile, or it went elsewhere) the series fed
+ * from it are dropped and it counts from scratch.</li>
  * </ul>
  *
- * Thread-safe: events (the consumer's thread), expiries (the TTL thread) and rebalances (the Kafka polling
- * thread) take one lock; scrapes read the meters without it.
+ * Thread-safe: events (the consumer's thread), expiries (the TTL thread), rebalances (the Kafka polling
+ * thread), levels and resyncs (informer and resync threads) take one lock; scrapes read the meters without it.
  */
 public final class GitJobMetrics implements AutoCloseable {
 
@@ -44,32 +53,55 @@ public final class GitJobMetrics implements AutoCloseable {
     private final Duration ttl;
     private final Clock clock;
     private final SeriesIndex index;
+    private final FailedJobsGauges failedJobs;
     private final DeletedGitRepos deleted;
     private final TtlScheduler<GitRepoKey> ttlHeap;
 
     /** Partitions this replica consumes; events from any other one (left over from a rebalance) are ignored. */
     private final Set<TopicPartition> owned = new HashSet<>();
-    /** Revoked and not yet known whether assigned again (eager rebalancing revokes everything first). */
-    private final Set<TopicPartition> revoked = new HashSet<>();
-    /** The highest offset recorded per partition: a record delivered again (after a rebalance) is skipped. */
+    /**
+     * Revoked or lost, and not yet known whether assigned again (eager rebalancing revokes everything first; a
+     * member that missed its session loses everything and usually gets the same partitions back).
+     */
+    private final Set<TopicPartition> pending = new HashSet<>();
+    /**
+     * The highest offset read per partition (recorded, or dead-lettered by the intake): a record at or below it
+     * is one delivered again and is skipped; at an assignment, the offset after it is where a consumer that
+     * nobody else stood in for goes on.
+     */
     private final Map<TopicPartition, Long> recordedOffsets = new HashMap<>();
 
     private long nextToken;
     private long ignoredAfterDeletion;
     private long redelivered;
+    private long duplicateIds;
+    private long keptAcrossRebalance;
     private long staleExpiries;
     private long expiredGauges;
     private long lateGaugeSets;
 
+    /** The default memory of event ids per GitRepo ({@code gitjob.metrics.recent-event-ids}). */
+    public static final int DEFAULT_RECENT_EVENT_IDS = 64;
+
     public GitJobMetrics(MeterRegistry registry, Duration shortLivedTtl, Clock clock, int deletedMaxEntries,
             Duration deletedMaxAge) {
+        this(registry, shortLivedTtl, clock, deletedMaxEntries, deletedMaxAge, DEFAULT_RECENT_EVENT_IDS);
+    }
+
+    /**
+     * @param recentEventIds how many of each GitRepo's last event ids are remembered, to count an event published
+     *        again under its id once
+     */
+    public GitJobMetrics(MeterRegistry registry, Duration shortLivedTtl, Clock clock, int deletedMaxEntries,
+            Duration deletedMaxAge, int recentEventIds) {
         if (shortLivedTtl.isNegative() || shortLivedTtl.isZero()) {
             throw new IllegalArgumentException("the short-lived TTL must be positive, was " + shortLivedTtl);
         }
         this.registry = registry;
         this.ttl = shortLivedTtl;
         this.clock = clock;
-        this.index = new SeriesIndex(registry);
+        this.index = new SeriesIndex(registry, recentEventIds);
+        this.failedJobs = new FailedJobsGauges(registry);
         this.deleted = new DeletedGitRepos(deletedMaxEntries, deletedMaxAge, clock);
         this.ttlHeap = new TtlScheduler<>(clock, this::onExpiry);
     }
@@ -94,7 +126,7 @@ public final class GitJobMetrics implements AutoCloseable {
      */
     public synchronized void record(Event event, TopicPartition from, long offset) {
         if (from != null) {
-            if (!owned.contains(from) && !revoked.contains(from)) {
+            if (!owned.contains(from) && !pending.contains(from)) {
                 LOG.debugf("Ignored %s of %s: partition %s is not this replica's", event.type(), event.key(), from);
                 return;
             }
@@ -114,7 +146,7 @@ public final class GitJobMetrics implements AutoCloseable {
         }
         SeriesIndex.Series series = index.get(gitRepo.key());
         if (series != null && !series.gitRepo.uid().equals(gitRepo.uid())) {
-            if (event.time().isBefore(series.lastEventTime) || !createsSeries(event)) {
+            if (event.time().isBefore(series.lastEventTime) || !ofLiveGitRepo(event)) {
                 // An event of an earlier GitRepo of this name, read after its successor's events; or one that
                 // only tells of another GitRepo's leftovers (the janitor deleting an orphan Job of a deleted
                 // GitRepo of the same name): neither may touch the live GitRepo's series.
@@ -136,6 +168,12 @@ public final class GitJobMetrics implements AutoCloseable {
         if (series == null) {
             series = index.getOrCreate(gitRepo, event.time());
         }
+        if (!series.recentEventIds.add(event.eventId())) {
+            duplicateIds++;
+            LOG.debugf("Ignored %s %s of %s: its id was counted already", event.type(), event.eventId(),
+                    event.key());
+            return;
+        }
         if (event.time().isAfter(series.lastEventTime)) {
             series.lastEventTime = event.time();
         }
@@ -145,10 +183,29 @@ public final class GitJobMetrics implements AutoCloseable {
         apply(series, event);
     }
 
+    /**
+     * Notes that the record at {@code offset} was read, whatever became of it (recorded, skipped, or
+     * dead-lettered by the intake without reaching {@link #record}), so a record the intake dead-lettered is not
+     * taken for a gap at the next assignment.
+     */
+    public synchronized void read(TopicPartition from, long offset) {
+        if (owned.contains(from) || pending.contains(from)) {
+            recordedOffsets.merge(from, offset, Math::max);
+        }
+    }
+
+    /**
+     * Events that only the live GitRepo of a name has: its own Jobs' creation, outcome, and its fetches. (A Job
+     * deleted or terminated may be a leftover of an earlier GitRepo of that name.)
+     */
+    private static boolean ofLiveGitRepo(Event event) {
+        return createsSeries(event) || event instanceof GitJobEvent.JobFailed;
+    }
+
     private static boolean createsSeries(Event event) {
         return event instanceof GitJobEvent.JobCreated || event instanceof GitJobEvent.JobCreationFailed
-                || event instanceof GitJobEvent.JobSucceeded || event instanceof GitJobEvent.JobFailed
-                || event instanceof GitRepoEvent.CommitDetected || event instanceof GitRepoEvent.CommitFetchFailed;
+                || event instanceof GitJobEvent.JobSucceeded || event instanceof GitRepoEvent.CommitDetected
+                || event instanceof GitRepoEvent.CommitFetchFailed;
     }
 
     private void apply(SeriesIndex.Series series, Event event) {
@@ -159,16 +216,13 @@ public final class GitJobMetrics implements AutoCloseable {
         } else if (event instanceof GitJobEvent.JobSucceeded succeeded) {
             series.jobDuration(succeeded.durationSeconds());
             setJobDurationGauge(series, succeeded);
-        } else if (event instanceof GitJobEvent.JobFailed failed) {
-            series.jobFailed(failed.jobName());
-        } else if (event instanceof GitJobEvent.JobDeleted jobDeleted) {
-            series.jobDeleted(jobDeleted.jobName());
         } else if (event instanceof GitRepoEvent.CommitDetected detected) {
             series.fetchSucceeded(detected.fetchDurationSeconds());
         } else if (event instanceof GitRepoEvent.CommitFetchFailed) {
             series.fetchFailed();
         }
-        // added, spec changed, force sync, job terminated: no metric
+        // added, spec changed, force sync, job failed, terminated, deleted: no event-fed metric (the failed Jobs
+        // kept are counted from the cluster)
     }
 
     /**
@@ -196,7 +250,73 @@ public final class GitJobMetrics implements AutoCloseable {
             int meters = index.drop(gitRepo.key());
             LOG.debugf("Dropped %d meter(s) of deleted GitRepo %s", meters, gitRepo.key());
         }
+        failedJobs.remove(gitRepo);
         deleted.remember(gitRepo);
+    }
+
+    /**
+     * The GitRepo is gone from the cluster (the informer saw it deleted): every series of it goes at once, as on
+     * its {@code gitrepo.deleted} event, which may come later or never.
+     */
+    public synchronized void gitRepoDeleted(GitRepoRef gitRepo) {
+        drop(gitRepo);
+    }
+
+    public synchronized boolean isDeleted(GitRepoRef gitRepo) {
+        return deleted.contains(gitRepo);
+    }
+
+    // Levels from the cluster.
+
+    /**
+     * Sets {@code gitjob_failed_jobs_retained} of the GitRepo to the number of its failed Jobs in the cluster.
+     * Nothing for a GitRepo remembered as deleted (the informer's cache may still hold it for a moment).
+     */
+    public synchronized void failedJobsRetained(GitRepoRef gitRepo, int failed) {
+        if (deleted.contains(gitRepo)) {
+            failedJobs.remove(gitRepo);
+            return;
+        }
+        failedJobs.set(gitRepo, failed);
+    }
+
+    /** Removes the failed-Jobs gauge of that GitRepo name, whatever its uid (the GitRepo is not in the cache). */
+    public synchronized void removeFailedJobsRetained(GitRepoKey key) {
+        failedJobs.remove(key);
+    }
+
+    /** Removes the failed-Jobs gauges of the GitRepos {@code keep} rejects (not owned here, or not live). */
+    public synchronized int retainFailedJobsRetained(Predicate<GitRepoRef> keep) {
+        return failedJobs.retain(keep);
+    }
+
+    /**
+     * The resync: drops every series of each GitRepo that {@code live} says no longer exists, even though its
+     * {@code gitrepo.deleted} was never read. Event-fed series go only if their last event is at least
+     * {@code minEventAge} old: a GitRepo created a moment ago can have its first events read before the
+     * informer has seen it. Not remembered as deleted (the cache may lag; a late event creates the series again
+     * and the next resync drops them again).
+     *
+     * @return how many GitRepos lost series (event-fed, failed-Jobs gauge, or both)
+     */
+    public synchronized int dropAbsent(Predicate<GitRepoRef> live, Duration minEventAge) {
+        Instant before = clock.instant().minus(minEventAge);
+        Set<GitRepoRef> dropped = new HashSet<>();
+        for (GitRepoRef gitRepo : index.gitRepos()) {
+            SeriesIndex.Series series = index.get(gitRepo.key());
+            if (!live.test(gitRepo) && !series.lastEventTime.isAfter(before)) {
+                index.drop(gitRepo.key());
+                dropped.add(gitRepo);
+            }
+        }
+        failedJobs.retain(gitRepo -> {
+            if (live.test(gitRepo)) {
+                return true;
+            }
+            dropped.add(gitRepo);
+            return false;
+        });
+        return dropped.size();
     }
 
     /** A heap entry is due: remove the gauge if that entry is the gauge's last set and that set is a TTL old. */
@@ -224,36 +344,68 @@ public final class GitJobMetrics implements AutoCloseable {
     // Partition ownership, from the consumer's rebalance listener.
 
     public synchronized void partitionsRevoked(Collection<TopicPartition> partitions) {
-        revoked.addAll(partitions);
+        pending.addAll(partitions);
     }
 
     /**
-     * After a rebalance: the series of GitRepos whose partitions were revoked and not assigned again are
-     * dropped, so no two replicas expose a GitRepo's series.
+     * Kafka reports every partition of a member that missed its session (a heartbeat late on a busy machine) as
+     * lost, and usually assigns the same ones back at once. Dropping their series here would restart them from
+     * the committed offset, short of what was counted; so a lost partition waits for the next assignment, as a
+     * revoked one does.
      */
-    public synchronized void partitionsAssigned(Collection<TopicPartition> partitions) {
-        Set<TopicPartition> lost = new HashSet<>(revoked);
-        lost.removeAll(partitions);
-        revoked.clear();
-        owned.addAll(partitions);
-        owned.removeAll(lost);
-        dropFedFrom(lost);
-    }
-
     public synchronized void partitionsLost(Collection<TopicPartition> partitions) {
-        owned.removeAll(partitions);
-        revoked.removeAll(partitions);
-        dropFedFrom(partitions);
+        pending.addAll(partitions);
+        LOG.infof("Partitions %s lost; their series are kept or dropped at the next assignment", partitions);
     }
 
-    private void dropFedFrom(Collection<TopicPartition> partitions) {
+    /**
+     * After a rebalance. A partition revoked or lost and not assigned again: the series of its GitRepos are
+     * dropped, so no two replicas expose them. One assigned (again): its series stay only if the consumer goes on
+     * where this replica stopped reading ({@code positions}, the consumer's position after the assignment, at or
+     * before the offset after the last one read here), so nothing was counted elsewhere meanwhile; otherwise they
+     * are dropped and it counts from scratch. Records below the position, still in flight from an earlier
+     * assignment, are skipped.
+     *
+     * @param positions each assigned partition's position; one missing (it could not be read) counts as a gap
+     */
+    public synchronized void partitionsAssigned(Collection<TopicPartition> partitions,
+            Map<TopicPartition, Long> positions) {
+        Set<TopicPartition> gone = new HashSet<>(pending);
+        gone.removeAll(partitions);
+        Set<TopicPartition> gapped = new HashSet<>();
+        for (TopicPartition tp : partitions) {
+            Long read = recordedOffsets.get(tp);
+            if (read == null) {
+                continue; // nothing read from it here: nothing to keep
+            }
+            Long position = positions.get(tp);
+            if (position == null || position > read + 1) {
+                gapped.add(tp);
+            } else {
+                keptAcrossRebalance++;
+            }
+        }
+        pending.clear();
+        owned.addAll(partitions);
+        owned.removeAll(gone);
+        dropFedFrom(gone, "moved away");
+        dropFedFrom(gapped, "were consumed elsewhere meanwhile");
+        for (TopicPartition tp : partitions) {
+            Long position = positions.get(tp);
+            if (position != null) {
+                recordedOffsets.merge(tp, position - 1, Math::max);
+            }
+        }
+    }
+
+    private void dropFedFrom(Collection<TopicPartition> partitions, String why) {
         if (partitions.isEmpty()) {
             return;
         }
         partitions.forEach(recordedOffsets::remove); // if it comes back, its records count again from zero
         List<GitRepoKey> keys = index.fedFrom(partitions);
         keys.forEach(index::drop); // not remembered as deleted: the GitRepo lives on, on another replica
-        LOG.infof("Partitions %s moved away: dropped the series of %d GitRepo(s)", partitions, keys.size());
+        LOG.infof("Partitions %s %s: dropped the series of %d GitRepo(s)", partitions, why, keys.size());
     }
 
     // What tests and benchmarks look at.
@@ -268,6 +420,20 @@ public final class GitJobMetrics implements AutoCloseable {
 
     public synchronized long redelivered() {
         return redelivered;
+    }
+
+    /** Events not counted because their id was counted already (published again). */
+    public synchronized long duplicateIds() {
+        return duplicateIds;
+    }
+
+    /** Partitions assigned back whose series were kept (no gap). */
+    public synchronized long keptAcrossRebalance() {
+        return keptAcrossRebalance;
+    }
+
+    public synchronized int failedJobsGauges() {
+        return failedJobs.size();
     }
 
     public synchronized long staleExpiries() {

@@ -11,6 +11,8 @@ import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.gitjob.events.Topics;
+import io.gitjob.support.PartitionOwnership;
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.prometheus.client.CollectorRegistry;
@@ -45,9 +47,21 @@ public class MetricsSetup {
     GitJobMetrics gitJobMetrics(PrometheusMeterRegistry registry,
             @ConfigProperty(name = "gitjob.metrics.short-lived-ttl") Duration shortLivedTtl,
             @ConfigProperty(name = "gitjob.metrics.deleted-gitrepos.max-entries") int deletedMaxEntries,
-            @ConfigProperty(name = "gitjob.metrics.deleted-gitrepos.max-age") Duration deletedMaxAge) {
-        return new GitJobMetrics(registry, shortLivedTtl, Clock.systemUTC(), deletedMaxEntries, deletedMaxAge)
-                .start();
+            @ConfigProperty(name = "gitjob.metrics.deleted-gitrepos.max-age") Duration deletedMaxAge,
+            @ConfigProperty(name = "gitjob.metrics.recent-event-ids") int recentEventIds) {
+        return new GitJobMetrics(registry, shortLivedTtl, Clock.systemUTC(), deletedMaxEntries, deletedMaxAge,
+                recentEventIds).start();
+    }
+
+    /**
+     * Which GitRepos' failed Jobs this replica counts: those whose {@code gitjob-events} partition it consumes
+     * (both topics are co-partitioned, so also those whose events it reads). Fed by
+     * {@link EventsRebalanceListener}.
+     */
+    @Produces
+    @Singleton
+    PartitionOwnership partitionOwnership() {
+        return new PartitionOwnership(Topics.GITJOB_EVENTS);
     }
 
     void close(@Disposes GitJobMetrics metrics) {

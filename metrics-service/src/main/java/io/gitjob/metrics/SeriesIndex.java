@@ -22,17 +22,20 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * Every series metrics-service holds, indexed by GitRepo (namespace, name): dropping a GitRepo removes its
- * meters (at most eight) straight from its entry, whatever the number of GitRepos, never by scanning the
- * registry. Not thread-safe: {@link GitJobMetrics} guards it.
+ * Every event-fed series metrics-service holds, indexed by GitRepo (namespace, name): dropping a GitRepo removes
+ * its meters (at most seven) straight from its entry, whatever the number of GitRepos, never by scanning the
+ * registry. ({@code gitjob_failed_jobs_retained} is a level from the cluster, in {@link FailedJobsGauges}.)
+ * Not thread-safe: {@link GitJobMetrics} guards it.
  */
 final class SeriesIndex {
 
     private final MeterRegistry registry;
+    private final int recentEventIds;
     private final Map<GitRepoKey, Series> byGitRepo = new HashMap<>();
 
-    SeriesIndex(MeterRegistry registry) {
+    SeriesIndex(MeterRegistry registry, int recentEventIds) {
         this.registry = registry;
+        this.recentEventIds = recentEventIds;
     }
 
     Series get(GitRepoKey key) {
@@ -43,7 +46,7 @@ final class SeriesIndex {
     Series getOrCreate(GitRepoRef gitRepo, Instant eventTime) {
         Series series = byGitRepo.get(gitRepo.key());
         if (series == null) {
-            series = new Series(registry, gitRepo, eventTime);
+            series = new Series(registry, gitRepo, eventTime, recentEventIds);
             byGitRepo.put(gitRepo.key(), series);
         }
         return series;
@@ -80,6 +83,13 @@ final class SeriesIndex {
         return keys;
     }
 
+    /** Every GitRepo with series (a copy: the caller may drop while going over it). */
+    List<GitRepoRef> gitRepos() {
+        List<GitRepoRef> all = new ArrayList<>(byGitRepo.size());
+        byGitRepo.values().forEach(s -> all.add(s.gitRepo));
+        return all;
+    }
+
     int size() {
         return byGitRepo.size();
     }
@@ -93,6 +103,8 @@ final class SeriesIndex {
         Instant lastEventTime;
         /** The topic partitions its events came from (one per topic when both are co-partitioned). */
         final Set<TopicPartition> partitions = new HashSet<>(2);
+        /** Ids of its last events: one published again under the same id is counted once. */
+        final RecentEventIds recentEventIds;
 
         private Counter createdSuccess;
         private Counter createdFailure;
@@ -101,7 +113,6 @@ final class SeriesIndex {
         private Counter fetchSuccess;
         private Counter fetchFailure;
         private Timer fetchDuration;
-        private Gauge failedJobsGauge;
 
         /** Read by scrapes; written under {@link GitJobMetrics}' lock. */
         private volatile double lastJobDuration;
@@ -109,15 +120,13 @@ final class SeriesIndex {
         long gaugeToken;
         Instant gaugeSetAt;
 
-        private final Set<String> failedJobs = new HashSet<>();
-        private volatile int failedJobCount;
-
-        Series(MeterRegistry registry, GitRepoRef gitRepo, Instant eventTime) {
+        Series(MeterRegistry registry, GitRepoRef gitRepo, Instant eventTime, int recentEventIds) {
             this.registry = registry;
             this.gitRepo = gitRepo;
             this.tags = Tags.of(FleetMetrics.LABEL_NAME, gitRepo.name(), FleetMetrics.LABEL_NAMESPACE,
                     gitRepo.namespace());
             this.lastEventTime = eventTime;
+            this.recentEventIds = new RecentEventIds(recentEventIds);
         }
 
         void jobCreated() {
@@ -184,28 +193,10 @@ final class SeriesIndex {
             fetchFailure.increment();
         }
 
-        /** A Job failed and is kept: counted once per Job name, however often the event is seen. */
-        void jobFailed(String jobName) {
-            failedJobs.add(jobName);
-            failedJobCount = failedJobs.size();
-            if (failedJobsGauge == null) {
-                failedJobsGauge = Gauge.builder(FleetMetrics.FAILED_JOBS_RETAINED, this, s -> s.failedJobCount)
-                        .description(FleetMetrics.FAILED_JOBS_RETAINED_HELP).tags(tags).strongReference(true)
-                        .register(registry);
-            }
-        }
-
-        /** A Job was deleted: if it was a kept failed Job, it no longer counts (the series stays, maybe at 0). */
-        void jobDeleted(String jobName) {
-            if (failedJobs.remove(jobName)) {
-                failedJobCount = failedJobs.size();
-            }
-        }
-
         List<Meter> meters() {
-            List<Meter> meters = new ArrayList<>(8);
+            List<Meter> meters = new ArrayList<>(7);
             for (Meter m : new Meter[] { createdSuccess, createdFailure, jobDuration, jobDurationGauge, fetchSuccess,
-                    fetchFailure, fetchDuration, failedJobsGauge }) {
+                    fetchFailure, fetchDuration }) {
                 if (m != null) {
                     meters.add(m);
                 }
@@ -216,8 +207,7 @@ final class SeriesIndex {
         private void clear() {
             createdSuccess = createdFailure = fetchSuccess = fetchFailure = null;
             jobDuration = fetchDuration = null;
-            jobDurationGauge = failedJobsGauge = null;
-            failedJobs.clear();
+            jobDurationGauge = null;
         }
 
         private Counter counter(String name, String help) {

@@ -11,16 +11,19 @@ import org.junit.jupiter.api.Test;
 
 import io.gitjob.events.GitJobEvent;
 import io.gitjob.events.Topics;
+import io.gitjob.testing.GitRepoCrdSetup;
 import io.gitjob.testing.KafkaBrokerResource;
 import io.gitjob.testing.KafkaTestClient;
 import io.gitjob.testing.Scrape;
 import io.gitjob.testing.TestEvents;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
 /** metrics-service against a real Kafka broker (embedded KRaft, or a container where Docker is present). */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
+@WithKubernetesTestServer(crud = true, setup = GitRepoCrdSetup.class)
 class EventsConsumerTest {
 
     @Test

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.apache.kafka.common.TopicPartition;
@@ -149,7 +150,7 @@ class GitJobMetricsTest {
             metrics.record(Events.created(r, r.name() + "-1"));
             metrics.record(Events.creationFailed(r, r.name() + "-1"));
             metrics.record(Events.succeeded(r, r.name() + "-1", 12));
-            metrics.record(Events.failed(r, r.name() + "-2"));
+            metrics.failedJobsRetained(r, 1);
             metrics.record(Events.commit(r, 0.3));
             metrics.record(Events.fetchFailed(r));
         }
@@ -232,28 +233,142 @@ class GitJobMetricsTest {
     // Failed Jobs retained
 
     @Test
-    void failedJobsRetainedCountsDistinctKeptFailedJobsAndIsReplaySafe() {
-        var first = Events.failed(app, "app-1");
-        metrics.record(first);
-        metrics.record(first); // seen twice (at least once delivery)
-        metrics.record(Events.failed(app, "app-2"));
+    void failedJobsRetainedIsTheLevelItIsGivenNotAnEdgeCount() {
+        metrics.failedJobsRetained(app, 0);
+        assertEquals(List.of(), MetricsText.anyLineOf(scrape(), NS, "app"), "no failed Job yet: no series");
+        metrics.failedJobsRetained(app, 2);
         assertEquals(2.0, retained("app"));
-        var deletion = Events.jobDeleted(app, "app-1");
-        metrics.record(deletion);
-        metrics.record(deletion);
-        metrics.record(Events.jobDeleted(app, "app-never-failed"));
-        assertEquals(1.0, retained("app"));
-        metrics.record(Events.jobDeleted(app, "app-2"));
+        metrics.record(Events.failed(app, "app-3")); // events no longer move it
+        metrics.record(Events.jobDeleted(app, "app-1"));
+        assertEquals(2.0, retained("app"));
+        metrics.failedJobsRetained(app, 0); // the last one deleted (kubectl delete job)
         assertEquals(List.of(FleetMetrics.FAILED_JOBS_RETAINED + "{" + labels(NS, "app") + "} 0.0"),
                 samplesOf(scrape(), FleetMetrics.FAILED_JOBS_RETAINED, NS, "app"));
+
+        GitRepoRef recreated = new GitRepoRef(NS, "app", "uid-app-2");
+        metrics.failedJobsRetained(recreated, 1);
+        assertEquals(1.0, retained("app"), "a GitRepo re-created under the name replaces the earlier one's gauge");
+        metrics.record(Events.deleted(app));
+        assertEquals(1.0, retained("app"), "the earlier uid's deletion leaves the later one's gauge");
+        metrics.record(Events.deleted(recreated));
+        metrics.failedJobsRetained(recreated, 5);
+        assertEquals(List.of(), MetricsText.anyLineOf(scrape(), NS, "app"), "a deleted GitRepo gets no gauge back");
+        assertEquals(0, metrics.failedJobsGauges());
+    }
+
+    @Test
+    void failedJobsGaugesOfGitReposNotOwnedAnyMoreGo() {
+        metrics.failedJobsRetained(app, 1);
+        metrics.failedJobsRetained(other, 3);
+        assertEquals(1, metrics.retainFailedJobsRetained(r -> r.equals(other)));
+        assertEquals(List.of(), MetricsText.anyLineOf(scrape(), NS, "app"));
+        assertEquals(3.0, retained("other"));
+        metrics.removeFailedJobsRetained(other.key());
+        assertEquals(0, metrics.failedJobsGauges());
     }
 
     @Test
     void eventsWithoutMetricsCreateNoSeries() {
         metrics.record(Events.jobDeleted(app, "app-1"));
+        metrics.record(Events.failed(app, "app-1"));
         metrics.record(io.gitjob.testing.TestEvents.added(app));
         assertEquals(0, metrics.gitRepoCount());
         assertEquals(List.of(), MetricsText.anyLineOf(scrape(), NS, "app"));
+    }
+
+    // Events published again under the same id
+
+    @Test
+    void anEventPublishedAgainUnderItsIdIsCountedOnce() {
+        TopicPartition job0 = new TopicPartition(Topics.GITJOB_EVENTS, 0);
+        metrics.partitionsAssigned(Set.of(job0), Map.of(job0, 0L));
+        var created = Events.created(app, "app-1");
+        var succeeded = Events.succeeded(app, "app-1", 30);
+        metrics.record(created, job0, 0);
+        metrics.record(succeeded, job0, 1);
+        // job-service crashed before recording that it published them, and publishes both again: new offsets.
+        metrics.record(created, job0, 2);
+        metrics.record(succeeded, job0, 3);
+        metrics.record(Events.created(app, "app-2"), job0, 4);
+
+        String text = scrape();
+        assertEquals(List.of("fleet_gitjobs_created_success_total{" + labels(NS, "app") + "} 2.0"),
+                samplesOf(text, "fleet_gitjobs_created_success_total", NS, "app"));
+        assertEquals(List.of(FleetMetrics.JOB_DURATION + "_count{" + labels(NS, "app") + "} 1.0"),
+                samplesOf(text, FleetMetrics.JOB_DURATION + "_count", NS, "app"));
+        assertEquals(2, metrics.duplicateIds());
+    }
+
+    @Test
+    void theMemoryOfIdsIsBoundedPerGitRepo() {
+        GitJobMetrics small = new GitJobMetrics(registry, TTL, clock, 1000, Duration.ofDays(7), 2);
+        var first = Events.created(app, "app-1");
+        small.record(first);
+        small.record(Events.created(app, "app-2"));
+        small.record(Events.created(other, "other-1")); // another GitRepo's ids do not push app's out
+        small.record(first);
+        assertEquals(1, small.duplicateIds());
+        small.record(Events.created(app, "app-3"));
+        small.record(first); // three ids later: forgotten, counted again
+        assertEquals(1, small.duplicateIds());
+        assertTrue(scrape().contains("fleet_gitjobs_created_success_total{" + labels(NS, "app") + "} 4.0"));
+        small.close();
+    }
+
+    // Resync and the informer's deletion
+
+    @Test
+    void theResyncDropsEverySeriesOfAGitRepoNoLongerInTheClusterWhoseEventsAreOldEnough() {
+        GitRepoRef unseenDeletion = new GitRepoRef(NS, "gone", "uid-gone");
+        GitRepoRef justCreated = new GitRepoRef(NS, "new", "uid-new");
+        for (GitRepoRef r : List.of(app, unseenDeletion)) {
+            metrics.record(Events.created(r, r.name() + "-1", T0));
+            metrics.record(Events.commit(r, 0.2, T0));
+            metrics.failedJobsRetained(r, 1);
+        }
+        clock.advance(Duration.ofMinutes(5));
+        metrics.record(Events.created(justCreated, "new-1", clock.instant().minusSeconds(10)));
+        Set<GitRepoRef> inCluster = Set.of(app); // the informer has not seen "new" yet
+
+        assertEquals(1, metrics.dropAbsent(inCluster::contains, Duration.ofMinutes(1)));
+
+        String text = scrape();
+        assertEquals(List.of(), MetricsText.anyLineOf(text, NS, "gone"));
+        assertEquals(1 + 1 + (8 + 3) + 1, samplesOf(text, NS, "app").size(), "app is live: all its series stay");
+        assertEquals(1, samplesOf(text, NS, "new").size(), "too young to be taken for deleted");
+        // Not remembered as deleted (the cache may lag): a later event counts, and the next resync judges again.
+        assertEquals(0, metrics.deletedRemembered());
+        metrics.record(Events.created(unseenDeletion, "gone-2", T0));
+        assertEquals(1, samplesOf(scrape(), NS, "gone").size());
+        assertEquals(1, metrics.dropAbsent(inCluster::contains, Duration.ofMinutes(1)));
+        assertEquals(List.of(), MetricsText.anyLineOf(scrape(), NS, "gone"));
+    }
+
+    @Test
+    void theResyncTellsAGitRepoReCreatedUnderItsNameFromTheEarlierOne() {
+        metrics.record(Events.created(app, "app-1", T0));
+        clock.advance(Duration.ofMinutes(5));
+        GitRepoRef recreated = new GitRepoRef(NS, "app", "uid-app-2");
+        assertEquals(1, metrics.dropAbsent(Set.of(recreated)::contains, Duration.ofMinutes(1)));
+        assertEquals(List.of(), MetricsText.anyLineOf(scrape(), NS, "app"));
+    }
+
+    @Test
+    void theInformersDeletionDropsEverySeriesAtOnceAndLateEventsCreateNothing() {
+        metrics.record(Events.created(app, "app-1"));
+        metrics.record(Events.succeeded(app, "app-1", 30));
+        metrics.failedJobsRetained(app, 2);
+        metrics.record(Events.created(other, "other-1"));
+
+        metrics.gitRepoDeleted(app);
+
+        assertEquals(List.of(), MetricsText.anyLineOf(scrape(), NS, "app"));
+        assertEquals(1, samplesOf(scrape(), NS, "other").size());
+        assertTrue(metrics.isDeleted(app));
+        metrics.record(Events.succeeded(app, "app-2", 30));
+        metrics.failedJobsRetained(app, 2);
+        assertEquals(List.of(), MetricsText.anyLineOf(scrape(), NS, "app"));
+        assertEquals(1, metrics.ignoredAfterDeletion());
     }
 
     // Partitions
@@ -264,14 +379,14 @@ class GitJobMetricsTest {
         TopicPartition job0 = new TopicPartition(Topics.GITJOB_EVENTS, 0);
         TopicPartition job1 = new TopicPartition(Topics.GITJOB_EVENTS, 1);
         TopicPartition repo1 = new TopicPartition(Topics.GITREPO_EVENTS, 1);
-        metrics.partitionsAssigned(Set.of(repo0, job0, repo1, job1));
+        metrics.partitionsAssigned(Set.of(repo0, job0, repo1, job1), Map.of(repo0, 0L, job0, 0L, repo1, 0L, job1, 0L));
         metrics.record(Events.created(app, "app-1"), job0, 0);
         metrics.record(Events.commit(app, 0.1), repo0, 0);
         metrics.record(Events.created(other, "other-1"), job1, 0);
 
         // Eager rebalancing: everything revoked, then partition 0 of both topics assigned again.
         metrics.partitionsRevoked(Set.of(repo0, job0, repo1, job1));
-        metrics.partitionsAssigned(Set.of(repo0, job0));
+        metrics.partitionsAssigned(Set.of(repo0, job0), Map.of(repo0, 1L, job0, 1L));
 
         String text = scrape();
         assertEquals(1 + 1 + (8 + 3), samplesOf(text, NS, "app").size(), "app kept: 2 counters, 1 histogram");
@@ -280,7 +395,64 @@ class GitJobMetricsTest {
         metrics.record(Events.created(other, "other-2"), job1, 1);
         assertFalse(scrape().contains("name=\"other\""));
 
+        // Lost, then the member rejoins and gets none of them back.
         metrics.partitionsLost(Set.of(repo0, job0));
+        assertEquals(1, metrics.gitRepoCount(), "a lost partition is decided at the next assignment");
+        metrics.partitionsAssigned(Set.of(), Map.of());
+        assertEquals(0, metrics.gitRepoCount());
+    }
+
+    @Test
+    void aLostPartitionAssignedBackWithNoGapKeepsItsCounts() {
+        TopicPartition job0 = new TopicPartition(Topics.GITJOB_EVENTS, 0);
+        TopicPartition repo0 = new TopicPartition(Topics.GITREPO_EVENTS, 0);
+        metrics.partitionsAssigned(Set.of(job0, repo0), Map.of(job0, 0L, repo0, 0L));
+        for (int i = 0; i < 3; i++) {
+            metrics.record(Events.created(app, "app-" + i), job0, i);
+        }
+        metrics.record(Events.commit(app, 0.1), repo0, 0);
+        metrics.read(repo0, 1); // a record the intake dead-lettered: read, though not recorded
+
+        // A heartbeat missed: every partition lost. Offsets up to 1 of job0 and 2 of repo0 were committed.
+        metrics.partitionsLost(Set.of(job0, repo0));
+        metrics.partitionsAssigned(Set.of(job0, repo0), Map.of(job0, 2L, repo0, 2L));
+        var redelivered = Events.created(app, "app-2");
+        metrics.record(redelivered, job0, 2); // the uncommitted record comes again
+        metrics.record(Events.created(app, "app-3"), job0, 3);
+
+        assertEquals(List.of("fleet_gitjobs_created_success_total{" + labels(NS, "app") + "} 4.0"),
+                samplesOf(scrape(), "fleet_gitjobs_created_success_total", NS, "app"));
+        assertEquals(1, samplesOf(scrape(), "fleet_gitrepo_fetch_latest_commit_success_total", NS, "app").size());
+        assertEquals(1, metrics.redelivered());
+        assertEquals(2, metrics.keptAcrossRebalance());
+    }
+
+    @Test
+    void aLostPartitionThatAnotherReplicaConsumedMeanwhileCountsFromScratch() {
+        TopicPartition job0 = new TopicPartition(Topics.GITJOB_EVENTS, 0);
+        metrics.partitionsAssigned(Set.of(job0), Map.of(job0, 0L));
+        for (int i = 0; i < 3; i++) {
+            metrics.record(Events.created(app, "app-" + i), job0, i);
+        }
+        metrics.partitionsLost(Set.of(job0));
+        // Meanwhile another replica owned it, counted offsets 3 to 5 and committed 6.
+        metrics.partitionsAssigned(Set.of(job0), Map.of(job0, 6L));
+        assertEquals(List.of(), MetricsText.anyLineOf(scrape(), NS, "app"), "short series would hide the gap");
+        metrics.record(Events.created(app, "app-3"), job0, 3); // still in flight from before: the other's to count
+        metrics.record(Events.created(app, "app-6"), job0, 6);
+
+        assertEquals(List.of("fleet_gitjobs_created_success_total{" + labels(NS, "app") + "} 1.0"),
+                samplesOf(scrape(), NS, "app"));
+        assertEquals(0, metrics.keptAcrossRebalance());
+    }
+
+    @Test
+    void aPartitionWhosePositionIsUnknownCountsFromScratch() {
+        TopicPartition job0 = new TopicPartition(Topics.GITJOB_EVENTS, 0);
+        metrics.partitionsAssigned(Set.of(job0), Map.of(job0, 0L));
+        metrics.record(Events.created(app, "app-0"), job0, 0);
+        metrics.partitionsRevoked(Set.of(job0));
+        metrics.partitionsAssigned(Set.of(job0), Map.of());
         assertEquals(0, metrics.gitRepoCount());
     }
 
@@ -298,12 +470,12 @@ class GitJobMetricsTest {
     @Test
     void aRecordDeliveredAgainAfterARebalanceIsNotCountedTwice() {
         TopicPartition job0 = new TopicPartition(Topics.GITJOB_EVENTS, 0);
-        metrics.partitionsAssigned(Set.of(job0));
+        metrics.partitionsAssigned(Set.of(job0), Map.of(job0, 7L));
         var created = Events.created(app, "app-1");
         metrics.record(created, job0, 7);
         // Eager rebalance: revoked, assigned again; the uncommitted record comes again.
         metrics.partitionsRevoked(Set.of(job0));
-        metrics.partitionsAssigned(Set.of(job0));
+        metrics.partitionsAssigned(Set.of(job0), Map.of(job0, 7L));
         metrics.record(created, job0, 7);
         metrics.record(Events.created(app, "app-2"), job0, 8);
         assertEquals(List.of("fleet_gitjobs_created_success_total{" + labels(NS, "app") + "} 2.0"),

@@ -59,11 +59,12 @@ class PresizedScrapeRegistryTest {
         GitRepoRef r = new GitRepoRef("ns-" + (i % 3), "repo-" + i, "uid-" + i);
         Instant t = Instant.now();
         String job = r.name() + "-1a2b3";
-        metrics.record(new GitJobEvent.JobCreated("e", t, r, 1, 0, job, "c0ffee"));
-        metrics.record(new GitJobEvent.JobSucceeded("e", t, r, 1, 0, job, "c0ffee", 12.5 + i % 100));
-        metrics.record(new GitJobEvent.JobFailed("e", t, r, 1, 0, job + "x", "c0ffee", "BackoffLimit", null));
-        metrics.record(new GitRepoEvent.CommitDetected("e", t, r, 1, 0, "https://git.example/r.git", "main",
+        // Distinct ids: an id seen again for a GitRepo is a republished event and is not counted.
+        metrics.record(new GitJobEvent.JobCreated("e1", t, r, 1, 0, job, "c0ffee"));
+        metrics.record(new GitJobEvent.JobSucceeded("e2", t, r, 1, 0, job, "c0ffee", 12.5 + i % 100));
+        metrics.failedJobsRetained(r, 1);
+        metrics.record(new GitRepoEvent.CommitDetected("e3", t, r, 1, 0, "https://git.example/r.git", "main",
                 "c0ffee", null, 0.05 * (i % 40), GitRepoEvent.CommitSource.POLL));
-        metrics.record(new GitRepoEvent.CommitFetchFailed("e", t, r, 1, 0, "https://git.example/r.git", "E", "m", 1.0));
+        metrics.record(new GitRepoEvent.CommitFetchFailed("e4", t, r, 1, 0, "https://git.example/r.git", "E", "m", 1.0));
     }
 }

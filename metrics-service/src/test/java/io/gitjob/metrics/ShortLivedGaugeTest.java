@@ -15,12 +15,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.gitjob.events.GitRepoRef;
+import io.gitjob.testing.GitRepoCrdSetup;
 import io.gitjob.testing.KafkaBrokerResource;
 import io.gitjob.testing.KafkaTestClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
 /**
  * The short-lived gauge against a real broker, with the TTL set to a few seconds. Times are read from the
@@ -30,6 +32,7 @@ import io.quarkus.test.junit.TestProfile;
 @QuarkusTest
 @TestProfile(ShortLivedGaugeTest.ShortTtl.class)
 @WithTestResource(KafkaBrokerResource.class)
+@WithKubernetesTestServer(crud = true, setup = GitRepoCrdSetup.class)
 class ShortLivedGaugeTest {
 
     static final Duration TTL = Duration.ofSeconds(4);

@@ -134,7 +134,7 @@ public final class MetricsBench {
         }
         for (int j = 0; j < jobsPerTtl; j++) {
             for (GitRepoRef r : refs) {
-                f.metrics.record(new GitJobEvent.JobSucceeded("s", f.clock.instant(), r, 1, 0, "job-" + j, "c", 42));
+                f.metrics.record(new GitJobEvent.JobSucceeded("s" + j, f.clock.instant(), r, 1, 0, "job-" + j, "c", 42));
             }
             f.clock.advance(TTL.dividedBy(jobsPerTtl * 2L));
         }
@@ -229,13 +229,15 @@ public final class MetricsBench {
                 gitRepos.add(r);
                 Instant t = clock.instant();
                 String job = r.name() + "-1a2b3";
-                metrics.record(new GitJobEvent.JobCreated("e", t, r, 1, 0, job, "c0ffee"));
-                metrics.record(new GitJobEvent.JobCreationFailed("e", t, r, 1, 0, job, "c0ffee", "E", "m"));
-                metrics.record(new GitJobEvent.JobSucceeded("e", t, r, 1, 0, job, "c0ffee", 12.5 + i % 100));
-                metrics.record(new GitJobEvent.JobFailed("e", t, r, 1, 0, job + "x", "c0ffee", "BackoffLimit", null));
-                metrics.record(new GitRepoEvent.CommitDetected("e", t, r, 1, 0, "https://git.example/r.git", "main",
+                // Distinct ids: an id seen again for a GitRepo is a republished event and is not counted.
+                metrics.record(new GitJobEvent.JobCreated("e1", t, r, 1, 0, job, "c0ffee"));
+                metrics.record(new GitJobEvent.JobCreationFailed("e2", t, r, 1, 0, job, "c0ffee", "E", "m"));
+                metrics.record(new GitJobEvent.JobSucceeded("e3", t, r, 1, 0, job, "c0ffee", 12.5 + i % 100));
+                // gitjob_failed_jobs_retained is a level from the cluster, set as FailedJobsLevel sets it.
+                metrics.failedJobsRetained(r, 1);
+                metrics.record(new GitRepoEvent.CommitDetected("e4", t, r, 1, 0, "https://git.example/r.git", "main",
                         "c0ffee", null, 0.05 * (i % 40), GitRepoEvent.CommitSource.POLL));
-                metrics.record(new GitRepoEvent.CommitFetchFailed("e", t, r, 1, 0, "https://git.example/r.git", "E",
+                metrics.record(new GitRepoEvent.CommitFetchFailed("e5", t, r, 1, 0, "https://git.example/r.git", "E",
                         "m", 1.0));
             }
             meters = registry.getMeters().size();

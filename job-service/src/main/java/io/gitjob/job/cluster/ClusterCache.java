@@ -57,9 +57,17 @@ public class ClusterCache {
         jobs.addIndexers(Map.of(BY_GITREPO, job -> ClusterCache.keyOf(job).map(k -> List.of(k.toString()))
                 .orElse(List.of())));
         jobs.addEventHandler(handler(ClusterCache::keyOf, jobChanged));
+        // The API server may be away at start or for minutes later: list and watch again, for ever.
+        gitRepos.exceptionHandler((started, t) -> retry("GitRepo", t));
+        jobs.exceptionHandler((started, t) -> retry("Job", t));
         gitRepos.start();
         jobs.start();
         LOG.infof("Informing GitRepos and gitjob's Jobs in all namespaces; resync every %s", resyncPeriod);
+    }
+
+    private static boolean retry(String kind, Throwable t) {
+        LOG.warnf("The %s informer failed (%s); it lists and watches again", kind, t.toString());
+        return true;
     }
 
     public void stop() {
