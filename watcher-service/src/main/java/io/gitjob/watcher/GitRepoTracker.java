@@ -9,13 +9,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 
 import io.gitjob.events.GitRepoEvent;
@@ -25,33 +23,28 @@ import io.gitjob.events.GitRepoRef;
 import io.gitjob.events.GitRepoState;
 import io.gitjob.events.RepoSpec;
 import io.gitjob.gitrepo.GitRepo;
-import io.gitjob.support.KafkaMessages;
+import io.gitjob.support.PartitionOwnership;
 import io.gitjob.watcher.StateReconciliation.Change;
 import io.gitjob.watcher.StateReconciliation.Step;
 import io.gitjob.watcher.poll.CommitChange;
 import io.gitjob.watcher.poll.RefSelection.Head;
 import io.gitjob.watcher.state.StateTopic;
-import io.gitjob.watcher.webhook.PushMatch;
-import io.gitjob.watcher.webhook.WebhookPayloads.Push;
-import io.smallrye.reactive.messaging.MutinyEmitter;
 
 /**
  * What this replica knows of the GitRepos it owns (design section 4): their last published state, the same
- * as on {@code gitrepo-state}, and the time of their last event. Every event of an owned GitRepo is published
- * here, under one lock, so the informer, the pollers, the webhook and a rebuild never interleave for a
- * GitRepo; the state record is written after its event was acknowledged (a crash in between republishes the
- * event, never loses it).
+ * as on {@code gitrepo-state}, and the time of their last event. Changes are decided under one lock, so the
+ * informer, the pollers, the webhook and a rebuild never interleave their decisions for a GitRepo; the events
+ * are sent after the lock is let go ({@link GitRepoEventPublisher}), and a send that fails puts back what was
+ * known before, so the change is seen again (the next poll, the informer's resync). The state record is
+ * written after its event was acknowledged (a crash in between republishes the event, never loses it).
  */
 @ApplicationScoped
 public class GitRepoTracker {
 
     private static final Logger LOG = Logger.getLogger(GitRepoTracker.class);
-    /** Events of a rebuild are sent in batches: the emitter's buffer is finite, waiting for each is slow. */
-    private static final int REBUILD_BATCH = 128;
 
     @Inject
-    @Channel("gitrepo-events-out")
-    MutinyEmitter<GitRepoEvent> emitter;
+    GitRepoEventPublisher publisher;
 
     @Inject
     StateTopic stateTopic;
@@ -63,37 +56,40 @@ public class GitRepoTracker {
 
     private final Map<GitRepoKey, GitRepoState> known = new HashMap<>();
     private final Map<GitRepoKey, Instant> lastEventTimes = new HashMap<>();
-    private final Set<Integer> owned = new HashSet<>();
+    /** The gitrepo-state partitions whose GitRepos this replica watches, set once each rebuild is done. */
+    private final PartitionOwnership ownership = new PartitionOwnership(io.gitjob.events.Topics.GITREPO_STATE);
     private int partitionCount;
-    /** Set during a rebuild: events waiting for their acknowledgement, with the state to write after it. */
-    private List<Pending> batch;
-
-    private record Pending(CompletableFuture<Void> sent, Runnable afterwards) {
+    /** An event decided under the lock, to send after it: what was known before, what to do once it is sent. */
+    private record Outgoing(GitRepoEvent event, GitRepoState before, Runnable afterwards) {
     }
 
     public synchronized boolean owns(GitRepoKey key) {
-        return partitionCount > 0 && owned.contains(key.partition(partitionCount));
+        return ownership.owns(key);
     }
 
     public synchronized Set<Integer> ownedPartitions() {
-        return Set.copyOf(owned);
+        return ownership.owned();
     }
 
-    /** The informer saw a GitRepo (added, updated, or listed again). */
-    public synchronized void observed(GitRepo gitRepo) {
-        GitRepoKey key = GitRepoEventFactory.ref(gitRepo).key();
-        if (!owns(key)) {
-            return;
+    /** The informer saw a GitRepo (added, updated, or listed again by its resync). */
+    public void observed(GitRepo gitRepo) {
+        List<Outgoing> out = new ArrayList<>();
+        synchronized (this) {
+            GitRepoKey key = GitRepoEventFactory.ref(gitRepo).key();
+            if (!owns(key)) {
+                return;
+            }
+            Observed current;
+            try {
+                current = Observed.of(gitRepo);
+            } catch (InvalidGitRepoException e) {
+                LOG.warn(e.getMessage());
+                return;
+            }
+            GitRepoState state = known.get(key);
+            apply(StateReconciliation.decide(state, current), state, current, out);
         }
-        Observed current;
-        try {
-            current = Observed.of(gitRepo);
-        } catch (InvalidGitRepoException e) {
-            LOG.warn(e.getMessage());
-            return;
-        }
-        GitRepoState state = known.get(key);
-        apply(StateReconciliation.decide(state, current), state, current);
+        send(out);
     }
 
     /**
@@ -123,23 +119,41 @@ public class GitRepoTracker {
     }
 
     /** The informer saw a GitRepo deleted. */
-    public synchronized void gone(GitRepo gitRepo) {
-        GitRepoRef ref = GitRepoEventFactory.ref(gitRepo);
-        GitRepoState state = known.get(ref.key());
-        if (!owns(ref.key()) || state == null || !state.gitRepo().uid().equals(ref.uid())) {
-            return;
+    public void gone(GitRepo gitRepo) {
+        List<Outgoing> out = new ArrayList<>();
+        synchronized (this) {
+            GitRepoRef ref = GitRepoEventFactory.ref(gitRepo);
+            GitRepoState state = known.get(ref.key());
+            if (!owns(ref.key()) || state == null || !state.gitRepo().uid().equals(ref.uid())) {
+                return;
+            }
+            apply(Change.DELETED, state, null, out);
         }
-        apply(Change.DELETED, state, null);
+        send(out);
     }
 
     /**
      * This replica now owns {@code partitions}: learn their GitRepos from what was published before
      * ({@code stored}, read from {@code gitrepo-state}) and publish what changed in the cluster since. The
      * cluster is read under the lock, so an informer callback of these GitRepos waits and is then compared
-     * with the rebuilt state.
+     * with the rebuilt state; the events are sent once the lock is let go.
+     *
+     * @throws PublishFailedException when the broker did not take them (the caller forgets the partitions and
+     *         asks for a new assignment, which rebuilds again)
      */
-    public synchronized void assigned(Set<Integer> partitions, int totalPartitions, Map<GitRepoKey, GitRepoState> stored,
+    public void assigned(Set<Integer> partitions, int totalPartitions, Map<GitRepoKey, GitRepoState> stored,
             Supplier<Collection<GitRepo>> cluster) {
+        List<Outgoing> out = new ArrayList<>();
+        synchronized (this) {
+            decideRebuild(partitions, totalPartitions, stored, cluster, out);
+        }
+        List<GitRepoEvent> events = out.stream().map(Outgoing::event).toList();
+        java.util.Iterator<Outgoing> done = out.iterator();
+        publisher.sendAll(events, event -> done.next().afterwards().run());
+    }
+
+    private void decideRebuild(Set<Integer> partitions, int totalPartitions,
+            Map<GitRepoKey, GitRepoState> stored, Supplier<Collection<GitRepo>> cluster, List<Outgoing> out) {
         partitionCount = totalPartitions;
         Map<GitRepoKey, Observed> observed = new HashMap<>();
         Set<GitRepoKey> unreadable = new HashSet<>();
@@ -163,36 +177,29 @@ public class GitRepoTracker {
         });
         List<Step> steps = StateReconciliation.reconcile(mine, observed, unreadable);
         int published = 0;
-        batch = new ArrayList<>();
-        try {
-            for (Step step : steps) {
-                if (step.known() != null) {
-                    GitRepoKey key = step.known().gitRepo().key();
-                    known.put(key, step.known());
-                    lastEventTimes.merge(key, step.known().updated(), (a, b) -> a.isAfter(b) ? a : b);
-                }
-                if (step.change() != Change.NONE) {
-                    published++;
-                }
-                apply(step.change(), step.known(), step.current());
+        for (Step step : steps) {
+            if (step.known() != null) {
+                GitRepoKey key = step.known().gitRepo().key();
+                known.put(key, step.known());
+                lastEventTimes.merge(key, step.known().updated(), (a, b) -> a.isAfter(b) ? a : b);
             }
-            completeBatch();
-        } finally {
-            batch = null;
+            if (step.change() != Change.NONE) {
+                published++;
+            }
+            apply(step.change(), step.known(), step.current(), out);
         }
-        owned.addAll(partitions);
-        LOG.infof("Owning gitrepo-state partitions %s of %d: %d GitRepos, %d events for changes missed while "
+        ownership.assigned(partitions, partitionCount);
+        LOG.infof("Rebuilt gitrepo-state partitions %s of %d: %d GitRepos, %d events for changes missed while "
                 + "unowned", partitions, partitionCount, steps.size(), published);
     }
 
     /** Another replica takes these partitions over: forget their GitRepos (it rebuilds them). */
     public synchronized void revoked(Set<Integer> partitions) {
-        owned.removeAll(partitions);
+        ownership.revoked(partitions);
         if (partitionCount > 0) {
             known.keySet().removeIf(key -> partitions.contains(key.partition(partitionCount)));
             lastEventTimes.keySet().removeIf(key -> partitions.contains(key.partition(partitionCount)));
         }
-        LOG.infof("Revoked gitrepo-state partitions %s; still owning %s", partitions, owned);
     }
 
     /** Every owned GitRepo's state, for the poll scheduler. */
@@ -241,7 +248,7 @@ public class GitRepoTracker {
     }
 
     /** Status first (the wanted state), then the event (the trigger and the record). */
-    private void record(GitRepoRef ref, GitRepoEvent event, String commit, CommitSource source) {
+    public void record(GitRepoRef ref, GitRepoEvent event, String commit, CommitSource source) {
         try {
             if (!statusWriter.commitFound(ref, commit, source == CommitSource.WEBHOOK, event.time())) {
                 return; // gone or re-created meanwhile: nothing to record for it
@@ -249,54 +256,29 @@ public class GitRepoTracker {
         } catch (RuntimeException e) {
             throw new PublishFailedException(event, e);
         }
-        try {
-            emitter.sendMessageAndAwait(KafkaMessages.keyed(event));
-        } catch (RuntimeException e) {
-            throw new PublishFailedException(event, e);
-        }
+        publisher.send(event);
     }
 
     /** Asking the remote failed: publishes commit fetch failed (not for a stale fetch). */
-    public synchronized void fetchFailed(GitRepoRef ref, RepoSpec polled, Throwable error, double seconds) {
-        GitRepoState state = current(ref, polled);
-        if (state == null) {
-            return;
+    public void fetchFailed(GitRepoRef ref, RepoSpec polled, Throwable error, double seconds) {
+        GitRepoEvent event;
+        synchronized (this) {
+            GitRepoState state = current(ref, polled);
+            if (state == null) {
+                return;
+            }
+            event = GitRepoEventFactory.fetchFailed(state, error, seconds, nextTime(ref.key()));
         }
         // The state record is not rewritten: a failing GitRepo would otherwise write one every interval.
-        publish(GitRepoEventFactory.fetchFailed(state, error, seconds, nextTime(ref.key())), () -> {
-        });
+        publisher.send(event);
     }
 
     /**
-     * A webhook push: publishes commit detected for each watched GitRepo of that repo and branch whose known
-     * commit differs. GitRepos another replica owns are published too, with an unknown previous commit (see
-     * docs/watcher.md, "Webhooks and replicas").
-     *
-     * @param cluster every GitRepo this replica's informer sees
-     * @return the GitRepos the push is for (published or already at that commit)
+     * The GitRepos of the cluster a webhook push is for, as (state, owned) pairs: the known state of those this
+     * replica owns, a state made from the cluster (commit unknown) for the others.
      */
-    public List<GitRepoKey> pushed(Push push, Collection<GitRepo> cluster) {
-        List<GitRepoKey> matched = new ArrayList<>();
-        List<GitRepoState> owned = new ArrayList<>();
-        List<GitRepoState> others = new ArrayList<>();
-        Head head = new Head(push.commit(), push.branch());
-        synchronized (this) {
-            matchPush(push, cluster, matched, owned, others);
-        }
-        for (GitRepoState state : owned) {
-            commitFetched(state.gitRepo(), state.spec(), head, 0, CommitSource.WEBHOOK);
-        }
-        for (GitRepoState unknown : others) {
-            // The owner's known commit is not this replica's to change; it publishes again on its next poll, as
-            // the commit is new to it: a duplicate commit detected, harmless to every consumer.
-            record(unknown.gitRepo(), GitRepoEventFactory.commitDetected(unknown, push.branch(), push.commit(), 0,
-                    CommitSource.WEBHOOK, clock.instant()), push.commit(), CommitSource.WEBHOOK);
-        }
-        return matched;
-    }
-
-    private void matchPush(Push push, Collection<GitRepo> cluster, List<GitRepoKey> matched,
-            List<GitRepoState> owned, List<GitRepoState> others) {
+    public synchronized List<Match> matching(java.util.function.Predicate<RepoSpec> pushFor, Collection<GitRepo> cluster) {
+        List<Match> matches = new ArrayList<>();
         for (GitRepo gitRepo : cluster) {
             Observed observed;
             try {
@@ -304,20 +286,21 @@ public class GitRepoTracker {
             } catch (InvalidGitRepoException e) {
                 continue;
             }
-            if (!PushMatch.matches(push, observed.spec())) {
+            if (!pushFor.test(observed.spec())) {
                 continue;
             }
-            matched.add(observed.key());
             if (owns(observed.key())) {
-                GitRepoState state = known.get(observed.key());
-                if (state != null) {
-                    owned.add(state);
-                }
+                matches.add(new Match(observed.key(), known.get(observed.key()), true));
             } else {
-                others.add(new GitRepoState(observed.ref(), observed.generation(), observed.forceSyncGeneration(),
-                        observed.spec(), null, clock.instant()));
+                matches.add(new Match(observed.key(), new GitRepoState(observed.ref(), observed.generation(),
+                        observed.forceSyncGeneration(), observed.spec(), null, clock.instant()), false));
             }
         }
+        return matches;
+    }
+
+    /** A GitRepo a push is for; {@code state} is null for an owned one not rebuilt yet. */
+    public record Match(GitRepoKey key, GitRepoState state, boolean owned) {
     }
 
     private GitRepoState current(GitRepoRef ref, RepoSpec polled) {
@@ -334,36 +317,35 @@ public class GitRepoTracker {
                 && java.util.Objects.equals(a.revision(), b.revision());
     }
 
-    private void apply(Change change, GitRepoState state, Observed current) {
+    private void apply(Change change, GitRepoState state, Observed current, List<Outgoing> out) {
         switch (change) {
             case NONE -> {
                 // status-only update, or nothing missed
             }
             case ADDED -> {
                 Instant time = nextTime(current.key());
-                publish(GitRepoEventFactory.added(current, time, null), () -> remember(stateOf(current, null, time)));
+                publish(GitRepoEventFactory.added(current, time, null), () -> remember(stateOf(current, null, time)),
+                        out);
             }
             case SPEC_CHANGED -> {
                 Instant time = nextTime(current.key());
                 publish(GitRepoEventFactory.specChanged(state, current, time),
-                        () -> remember(stateOf(current, state.commit(), time)));
+                        () -> remember(stateOf(current, state.commit(), time)), out);
             }
             case FORCE_SYNC -> {
                 Instant time = nextTime(current.key());
                 publish(GitRepoEventFactory.forceSync(state, current, time),
-                        () -> remember(stateOf(current, state.commit(), time)));
+                        () -> remember(stateOf(current, state.commit(), time)), out);
             }
             case DELETED -> {
                 GitRepoKey key = state.gitRepo().key();
-                publish(GitRepoEventFactory.deleted(state, nextTime(key)), () -> {
-                    stateTopic.tombstone(key);
-                });
+                publish(GitRepoEventFactory.deleted(state, nextTime(key)), () -> stateTopic.tombstone(key), out);
                 // Forgotten at once, not after the acknowledgement: an add of the same name must see it gone.
                 known.remove(key);
             }
             case REPLACED -> {
-                apply(Change.DELETED, state, null);
-                apply(Change.ADDED, null, current);
+                apply(Change.DELETED, state, null, out);
+                apply(Change.ADDED, null, current, out);
             }
         }
     }
@@ -384,46 +366,52 @@ public class GitRepoTracker {
     }
 
     /**
-     * Publishes an event; {@code afterwards} (the state write) runs once the broker acknowledged it. The
-     * tracker's own view is updated at once by the caller's {@code known} changes below.
+     * Decides an event under the lock: what this replica knows follows it at once (so the next decision sees
+     * it); {@code afterwards} (the state write) runs once the broker acknowledged it.
      */
-    private void publish(GitRepoEvent event, Runnable afterwards) {
+    private void publish(GitRepoEvent event, Runnable afterwards, List<Outgoing> out) {
         GitRepoState before = known.get(event.key());
         updateKnown(event);
-        if (batch != null) {
-            batch.add(new Pending(emitter.sendMessage(KafkaMessages.keyed(event)).subscribeAsCompletionStage(),
-                    afterwards));
-            if (batch.size() >= REBUILD_BATCH) {
-                completeBatch();
+        out.add(new Outgoing(event, before, afterwards));
+    }
+
+    /**
+     * Sends what was decided, in order, outside the lock. A send that fails puts back what was known before it
+     * and before every later one of the same GitRepo (unless a newer decision changed it meanwhile), so the
+     * next poll or informer resync sees the same change again and publishes it then.
+     */
+    private void send(List<Outgoing> out) {
+        for (int i = 0; i < out.size(); i++) {
+            Outgoing next = out.get(i);
+            try {
+                publisher.send(next.event());
+            } catch (PublishFailedException e) {
+                synchronized (this) {
+                    for (int j = out.size() - 1; j >= i; j--) {
+                        restore(out.get(j));
+                    }
+                }
+                throw e;
             }
+            next.afterwards().run();
+            LOG.infof("Published %s for %s (generation %d)", next.event().type(), next.event().key(),
+                    next.event().generation());
+        }
+    }
+
+    private void restore(Outgoing unsent) {
+        GitRepoKey key = unsent.event().key();
+        GitRepoState now = known.get(key);
+        boolean unchangedSince = unsent.event() instanceof GitRepoEvent.Deleted ? now == null
+                : now != null && now.updated().equals(unsent.event().time());
+        if (!unchangedSince) {
             return;
         }
-        try {
-            emitter.sendMessageAndAwait(KafkaMessages.keyed(event));
-        } catch (RuntimeException e) {
-            // Not published: what this replica knows must stay what was published, so the next poll or
-            // informer update of this GitRepo sees the same change again and publishes it then.
-            restore(event.key(), before);
-            throw new PublishFailedException(event, e);
-        }
-        afterwards.run();
-        LOG.infof("Published %s for %s (generation %d)", event.type(), event.key(), event.generation());
-    }
-
-    private void restore(GitRepoKey key, GitRepoState before) {
-        if (before == null) {
+        if (unsent.before() == null) {
             known.remove(key);
         } else {
-            known.put(key, before);
+            known.put(key, unsent.before());
         }
-    }
-
-    private void completeBatch() {
-        for (Pending pending : batch) {
-            pending.sent().join();
-            pending.afterwards().run();
-        }
-        batch.clear();
     }
 
     /** The in-memory state follows each event at once; the topic follows after the acknowledgement. */

@@ -66,7 +66,8 @@ class PublishFailureTest {
     @SuppressWarnings("unchecked")
     private GitRepoTracker tracker() {
         GitRepoTracker tracker = new GitRepoTracker();
-        tracker.emitter = (MutinyEmitter<GitRepoEvent>) Proxy.newProxyInstance(getClass().getClassLoader(),
+        tracker.publisher = new GitRepoEventPublisher();
+        tracker.publisher.emitter = (MutinyEmitter<GitRepoEvent>) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] { MutinyEmitter.class }, (proxy, method, args) -> {
                     switch (method.getName()) {
                         case "sendMessage":

@@ -12,7 +12,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.gitjob.events.GitRepoKey;
-import io.gitjob.watcher.GitRepoTracker;
 import io.gitjob.watcher.GitRepoWatch;
 import io.gitjob.watcher.webhook.WebhookPayloads.Push;
 import io.gitjob.watcher.webhook.WebhookPayloads.UnreadablePayloadException;
@@ -42,7 +41,7 @@ public class WebhookRoute {
     long maxBodyBytes;
 
     @Inject
-    GitRepoTracker tracker;
+    WebhookFanOut fanOut;
 
     @Inject
     GitRepoWatch watch;
@@ -105,7 +104,7 @@ public class WebhookRoute {
         if (push.isEmpty()) {
             return new Reply(202, "{\"ignored\":\"not a push to a branch\"}");
         }
-        List<GitRepoKey> gitRepos = tracker.pushed(push.get(), watch.cached());
+        List<GitRepoKey> gitRepos = fanOut.pushed(push.get(), watch.cached());
         LOG.infof("Webhook push of %s to branch %s (commit %s) is for %s", push.get().repoUrls().get(0),
                 push.get().branch(), push.get().commit(), gitRepos);
         if (gitRepos.isEmpty()) {

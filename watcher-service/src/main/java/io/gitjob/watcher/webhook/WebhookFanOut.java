@@ -1,0 +1,53 @@
+package io.gitjob.watcher.webhook;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.gitjob.events.GitRepoEvent.CommitSource;
+import io.gitjob.events.GitRepoKey;
+import io.gitjob.gitrepo.GitRepo;
+import io.gitjob.watcher.GitRepoEventFactory;
+import io.gitjob.watcher.GitRepoTracker;
+import io.gitjob.watcher.poll.RefSelection.Head;
+import io.gitjob.watcher.webhook.WebhookPayloads.Push;
+
+/**
+ * A webhook push to every GitRepo of that repo and branch: recorded in each GitRepo's status and published as
+ * commit detected. Those this replica owns go through the tracker as a poll's result would; for a GitRepo
+ * another replica owns, the push is recorded and published from here rather than dropped (see docs/watcher.md,
+ * "Webhooks and replicas"): the owner's known commit is not this replica's to change, so the owner publishes the
+ * same commit once more on its next poll, a duplicate every consumer takes in its stride.
+ */
+@ApplicationScoped
+public class WebhookFanOut {
+
+    @Inject
+    GitRepoTracker tracker;
+
+    /**
+     * @param cluster every GitRepo this replica's informer sees
+     * @return the GitRepos the push is for (published or already at that commit)
+     */
+    public List<GitRepoKey> pushed(Push push, Collection<GitRepo> cluster) {
+        List<GitRepoKey> matched = new ArrayList<>();
+        Head head = new Head(push.commit(), push.branch());
+        for (GitRepoTracker.Match match : tracker.matching(spec -> PushMatch.matches(push, spec), cluster)) {
+            matched.add(match.key());
+            if (match.state() == null) {
+                continue; // owned but not rebuilt yet: its first poll finds the head
+            }
+            if (match.owned()) {
+                tracker.commitFetched(match.state().gitRepo(), match.state().spec(), head, 0, CommitSource.WEBHOOK);
+            } else {
+                tracker.record(match.state().gitRepo(), GitRepoEventFactory.commitDetected(match.state(),
+                        push.branch(), push.commit(), 0, CommitSource.WEBHOOK, java.time.Instant.now()),
+                        push.commit(), CommitSource.WEBHOOK);
+            }
+        }
+        return matched;
+    }
+}
