@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -26,13 +27,19 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * The sandbox API server's front door for people and their tools. Fabric8's mock API server serves watches over
- * WebSocket only, while kubectl (like any client-go program) watches over a plain HTTP stream: {@code kubectl get
- * jobs -w} fails against the mock itself. This front forwards every request to the mock unchanged, except a watch
- * ({@code GET ...?watch=true}), which it opens on the mock as a WebSocket and streams back as a real API server
- * does: one JSON watch event a line, chunked. Fabric8 clients work through it too: their WebSocket attempt is
- * answered 200, and they fall back to an HTTP watch, as they do behind {@code kubectl proxy}. Asked for a Table, as
- * kubectl asks, it prints Jobs, Pods and GitRepos with their usual columns ({@link Tables}).
+ * The sandbox API server's front door, for the services, people and their tools. Fabric8's mock API server serves
+ * watches over WebSocket only, while kubectl (like any client-go program) watches over a plain HTTP stream:
+ * {@code kubectl get jobs -w} fails against the mock itself. This front forwards every request to the mock
+ * unchanged, except a watch ({@code GET ...?watch=true}), which it opens on the mock as a WebSocket and streams back
+ * as a real API server does: one JSON watch event a line, chunked. Fabric8 clients (the services' informers) work
+ * through it too: their WebSocket attempt is answered 200, and they fall back to an HTTP watch, as they do behind
+ * {@code kubectl proxy}. Asked for a Table, as kubectl asks, it prints Jobs, Pods and GitRepos with their usual
+ * columns ({@link Tables}).
+ *
+ * <p>It is also where the sandbox's API misbehaves on purpose ({@link FaultInjector}): a share of the requests
+ * answered 429 or 500 or held until the client gives up, or every request and watch event held while frozen,
+ * configured at run time through {@code /_faults} ({@link FaultsClient} is its client). {@code GET /_created} lists
+ * every Job the API server created ({@link JobCreations}).
  */
 final class ApiFront implements AutoCloseable {
 
@@ -46,17 +53,28 @@ final class ApiFront implements AutoCloseable {
     private final ExecutorService executor;
     private final HttpClient client;
     private final URI backend;
+    private final FaultInjector faults = new FaultInjector();
+    private final FrontAdmin admin;
 
-    private ApiFront(HttpServer server, ExecutorService executor, URI backend) {
+    private ApiFront(HttpServer server, ExecutorService executor, URI backend, JobCreations jobCreations) {
         this.server = server;
         this.executor = executor;
         this.backend = backend;
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).executor(executor).build();
+        this.admin = new FrontAdmin(faults, jobCreations);
     }
 
     /** Listens on {@code address:port} and forwards to {@code backend} (the mock's {@code http://host:port}). */
     static ApiFront start(InetAddress address, int port, URI backend) throws IOException {
+        return start(address, port, backend, new JobCreations());
+    }
+
+    /** The same, serving {@code jobCreations} (the mock's record of created Jobs) on {@code /_created}. */
+    static ApiFront start(InetAddress address, int port, URI backend, JobCreations jobCreations) throws IOException {
+        // The JDK's server writes an answer's headers and body apart; with Nagle's algorithm on, the body then
+        // waits for the client's delayed ACK, 40 ms on every request. Read once, when its first server starts.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 64);
         // Each open watch holds a thread for as long as the client watches.
         ExecutorService executor = Executors.newCachedThreadPool(r -> {
@@ -64,7 +82,7 @@ final class ApiFront implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        ApiFront front = new ApiFront(server, executor, backend);
+        ApiFront front = new ApiFront(server, executor, backend, jobCreations);
         server.createContext("/", front::handle);
         server.setExecutor(executor);
         server.start();
@@ -73,6 +91,10 @@ final class ApiFront implements AutoCloseable {
 
     int port() {
         return server.getAddress().getPort();
+    }
+
+    FaultInjector faults() {
+        return faults;
     }
 
     /** Whether the request is a watch: kubectl sends {@code watch=true}, older clients {@code watch=1}. */
@@ -90,6 +112,18 @@ final class ApiFront implements AutoCloseable {
 
     private void handle(HttpExchange exchange) {
         try (exchange) {
+            if (FrontAdmin.handles(exchange.getRequestURI().getRawPath())) {
+                admin.handle(exchange);
+                return;
+            }
+            faults.awaitThawed(true);
+            ApiRequest request = ApiRequest.of(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
+                    exchange.getRequestURI().getRawQuery());
+            Optional<FaultRule> fault = faults.draw(request);
+            if (fault.isPresent()) {
+                inject(exchange, request, fault.get());
+                return;
+            }
             if (isWatch(exchange.getRequestMethod(), exchange.getRequestURI().getRawQuery())) {
                 if ("websocket".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Upgrade"))) {
                     // A Fabric8 client tries WebSocket first; answered 200 instead of 101 (as kubectl proxy
@@ -108,32 +142,42 @@ final class ApiFront implements AutoCloseable {
         }
     }
 
+    private void inject(HttpExchange exchange, ApiRequest request, FaultRule fault)
+            throws IOException, InterruptedException {
+        switch (fault.kind()) {
+            case FaultRule.TOO_MANY_REQUESTS -> {
+                exchange.getRequestBody().readAllBytes();
+                exchange.getResponseHeaders().set("Retry-After", Integer.toString(fault.retryAfterSeconds()));
+                sendStatus(exchange, 429, "TooManyRequests", "the sandbox's API front injected a 429 (fault "
+                        + "injection): the server has received too many requests and has asked us to try again later");
+            }
+            case FaultRule.SERVER_ERROR -> {
+                exchange.getRequestBody().readAllBytes();
+                sendStatus(exchange, 500, "InternalError", "the sandbox's API front injected a 500 (fault injection)");
+            }
+            default -> {
+                if (fault.applied() && !"watch".equals(request.verb())) {
+                    send(exchange, false); // the write happens; its answer is what gets lost
+                }
+                Thread.sleep(fault.holdMillis());
+                // Closed unanswered (see handle): the JDK's server then drops the connection, as a dead peer would.
+            }
+        }
+    }
+
     private String pathAndQuery(HttpExchange exchange) {
         URI uri = exchange.getRequestURI();
         return uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
     }
 
     private void forward(HttpExchange exchange) throws IOException, InterruptedException {
-        byte[] body = exchange.getRequestBody().readAllBytes();
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(backend + pathAndQuery(exchange)))
-                .timeout(Duration.ofSeconds(60))
-                .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body));
         boolean table = "GET".equals(exchange.getRequestMethod())
                 && Tables.wanted(exchange.getRequestHeaders().getFirst("Accept"));
-        exchange.getRequestHeaders().forEach((name, values) -> {
-            if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) && !(table && name.equalsIgnoreCase("Accept"))) {
-                values.forEach(v -> request.header(name, v));
-            }
-        });
-        if (table) {
-            request.header("Accept", "application/json");
-        }
         HttpResponse<byte[]> response;
         try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            response = send(exchange, table);
         } catch (IOException e) {
-            sendStatus(exchange, 502, "the mock API server did not answer: " + e.getMessage());
+            sendStatus(exchange, 502, "ServiceUnavailable", "the mock API server did not answer: " + e.getMessage());
             return;
         }
         response.headers().map().forEach((name, values) -> {
@@ -152,6 +196,24 @@ final class ApiFront implements AutoCloseable {
         }
     }
 
+    /** The request as it came, sent to the mock (asking for JSON where the client asked for a Table). */
+    private HttpResponse<byte[]> send(HttpExchange exchange, boolean table) throws IOException, InterruptedException {
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(backend + pathAndQuery(exchange)))
+                .timeout(Duration.ofSeconds(60))
+                .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        exchange.getRequestHeaders().forEach((name, values) -> {
+            if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) && !(table && name.equalsIgnoreCase("Accept"))) {
+                values.forEach(v -> request.header(name, v));
+            }
+        });
+        if (table) {
+            request.header("Accept", "application/json");
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     private void streamWatch(HttpExchange exchange) throws IOException, InterruptedException {
         CompletableFuture<Void> ended = new CompletableFuture<>();
         WebSocket.Builder builder = client.newWebSocketBuilder().connectTimeout(HANDSHAKE_TIMEOUT);
@@ -162,7 +224,8 @@ final class ApiFront implements AutoCloseable {
         URI target = URI.create("ws://" + backend.getRawAuthority() + pathAndQuery(exchange));
         WebSocket socket;
         boolean table = Tables.wanted(exchange.getRequestHeaders().getFirst("Accept"));
-        CompletableFuture<WebSocket> opening = builder.buildAsync(target, new LineWriter(exchange, table, ended));
+        CompletableFuture<WebSocket> opening = builder.buildAsync(target, new LineWriter(exchange, table, ended,
+                faults));
         try {
             socket = opening.get(HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
@@ -170,7 +233,7 @@ final class ApiFront implements AutoCloseable {
             ended.cancel(false);
             opening.cancel(true);
             String why = e instanceof ExecutionException ? String.valueOf(e.getCause()) : "no answer";
-            sendStatus(exchange, 502, "the mock API server refused the watch: " + why);
+            sendStatus(exchange, 502, "ServiceUnavailable", "the mock API server refused the watch: " + why);
             return;
         }
         try {
@@ -188,13 +251,15 @@ final class ApiFront implements AutoCloseable {
         private final OutputStream out;
         private final boolean table;
         private final CompletableFuture<Void> ended;
+        private final FaultInjector faults;
         private final StringBuilder partial = new StringBuilder();
 
-        LineWriter(HttpExchange exchange, boolean table, CompletableFuture<Void> ended) {
+        LineWriter(HttpExchange exchange, boolean table, CompletableFuture<Void> ended, FaultInjector faults) {
             this.exchange = exchange;
             this.out = exchange.getResponseBody();
             this.table = table;
             this.ended = ended;
+            this.faults = faults;
         }
 
         /** The mock accepted the watch: answer 200 with a chunked body before the first event. */
@@ -222,10 +287,16 @@ final class ApiFront implements AutoCloseable {
                 byte[] line = (event + "\n").getBytes(StandardCharsets.UTF_8);
                 partial.setLength(0);
                 try {
+                    // A frozen API server sends no events either; the next is asked for only after this one.
+                    faults.awaitThawed(false);
                     out.write(line);
                     out.flush();
                 } catch (IOException e) {
                     ended.completeExceptionally(e); // the client stopped watching
+                    return null;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    ended.completeExceptionally(e); // the front is closing
                     return null;
                 }
             }
@@ -245,9 +316,11 @@ final class ApiFront implements AutoCloseable {
         }
     }
 
-    private static void sendStatus(HttpExchange exchange, int code, String message) throws IOException {
-        String json = "{\"apiVersion\":\"v1\",\"kind\":\"Status\",\"status\":\"Failure\",\"code\":" + code
-                + ",\"message\":\"" + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+    /** A Kubernetes {@code Status} answer, as the API server writes a failure. */
+    static void sendStatus(HttpExchange exchange, int code, String reason, String message) throws IOException {
+        String json = "{\"apiVersion\":\"v1\",\"kind\":\"Status\",\"metadata\":{},\"status\":\"Failure\",\"code\":"
+                + code + ",\"reason\":\"" + reason + "\",\"message\":\""
+                + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(code, body.length);
@@ -256,6 +329,7 @@ final class ApiFront implements AutoCloseable {
 
     @Override
     public void close() {
+        faults.thaw();
         server.stop(0);
         executor.shutdownNow();
     }

@@ -5,12 +5,9 @@ import java.net.URI;
 import java.util.HashMap;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.http.MockResponse;
-import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.gitjob.gitrepo.GitRepoCrd;
 
 /**
@@ -19,12 +16,16 @@ import io.gitjob.gitrepo.GitRepoCrd;
  * 127.0.0.1. It runs no controllers: the sandbox's {@link JobRunner} plays the kubelet and the garbage
  * collector. Its own process, so the services reach it as they would reach a cluster: through a kubeconfig.
  *
- * <p>Two addresses: the mock itself on a free loopback port, which the services use (their Fabric8 clients watch
- * over WebSocket, as the mock serves them), and {@link ApiFront} on {@code <port>}, for kubectl and people, which
- * also serves watches over plain HTTP as a real API server does.
+ * <p>Two addresses: {@link ApiFront} on {@code <port>}, for the services, kubectl and people, which also serves
+ * watches over plain HTTP as a real API server does and injects faults on request; and the mock itself on a free
+ * loopback port, for the sandbox's own parts that play the cluster (the Job runner) and for the tests' eyes, which
+ * no fault must blind.
  *
- * <p>Usage: {@code ApiServerMain <port>}; prints {@code READY <front url> <mock url>} once it serves the GitRepo
- * CRD.
+ * <p>By default it stores GitRepos under Fleet's status schema ({@link FleetStatusSchema}), as a cluster with
+ * Fleet's CRD does; {@code --no-status-pruning} keeps every status field, as gitjob's own CRD does.
+ *
+ * <p>Usage: {@code ApiServerMain <port> [--no-status-pruning]}; prints {@code READY <front url> <mock url>} once it
+ * serves the GitRepo CRD.
  */
 public final class ApiServerMain {
 
@@ -33,14 +34,16 @@ public final class ApiServerMain {
 
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
+        boolean fleetStatusSchema = !java.util.Arrays.asList(args).contains("--no-status-pruning");
         ParentWatch.exitWhenParentDies();
         // The mock logs every request at INFO: far too much for the sandbox's console.
         java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
+        JobCreations jobCreations = new JobCreations();
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new DiscoveringCrudDispatcher(), false);
+                new SandboxCrudDispatcher(fleetStatusSchema, jobCreations), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         String mockUrl = "http://127.0.0.1:" + server.getPort();
-        ApiFront front = ApiFront.start(InetAddress.getLoopbackAddress(), port, URI.create(mockUrl));
+        ApiFront front = ApiFront.start(InetAddress.getLoopbackAddress(), port, URI.create(mockUrl), jobCreations);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             front.close();
             server.destroy();
@@ -51,22 +54,5 @@ public final class ApiServerMain {
         System.out.println("READY http://127.0.0.1:" + front.port() + " " + mockUrl);
         System.out.flush();
         Thread.currentThread().join();
-    }
-
-    /** The CRUD dispatcher plus the discovery documents kubectl needs (see {@link Discovery}). */
-    static final class DiscoveringCrudDispatcher extends KubernetesCrudDispatcher {
-        @Override
-        public MockResponse dispatch(RecordedRequest request) {
-            String path = request.getPath();
-            int query = path.indexOf('?');
-            var document = "GET".equals(request.getMethod())
-                    ? Discovery.document(query < 0 ? path : path.substring(0, query))
-                    : java.util.Optional.<String>empty();
-            if (document.isPresent()) {
-                return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
-                        .setBody(document.get());
-            }
-            return super.dispatch(request);
-        }
     }
 }

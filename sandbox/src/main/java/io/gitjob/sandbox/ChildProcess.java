@@ -25,6 +25,7 @@ final class ChildProcess {
     private final String name;
     private final Process process;
     private final CompletableFuture<String> readyLine = new CompletableFuture<>();
+    private volatile boolean frozen;
 
     private ChildProcess(String name, Process process) {
         this.name = name;
@@ -113,6 +114,42 @@ final class ChildProcess {
         }
     }
 
+    /**
+     * SIGSTOP to the process and its descendants: it stops dead, holding its sockets open, as a process does in a
+     * long GC pause or on a frozen VM. Its peers see no error, only silence: connections neither answer nor close.
+     */
+    void freeze() {
+        signal("STOP");
+        frozen = true;
+    }
+
+    /** SIGCONT: it goes on where it stopped, and finds its peers' time has moved on. */
+    void thaw() {
+        signal("CONT");
+        frozen = false;
+    }
+
+    boolean frozen() {
+        return frozen;
+    }
+
+    private void signal(String signal) {
+        List<String> command = new java.util.ArrayList<>(List.of("kill", "-" + signal, Long.toString(process.pid())));
+        process.toHandle().descendants().forEach(d -> command.add(Long.toString(d.pid())));
+        try {
+            Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run kill -" + signal, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** SIGKILL, as a crashing node would die: no shutdown hook, no offset commit. */
     void kill() {
         process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
@@ -122,6 +159,9 @@ final class ChildProcess {
 
     /** SIGTERM to the whole tree (children first), then SIGKILL what is still there after {@code grace}. */
     void stop(Duration grace) {
+        if (frozen && process.isAlive()) {
+            thaw(); // a stopped process keeps SIGTERM pending: it could not shut down cleanly
+        }
         List<ProcessHandle> tree = process.toHandle().descendants().toList();
         tree.forEach(ProcessHandle::destroy);
         process.destroy();

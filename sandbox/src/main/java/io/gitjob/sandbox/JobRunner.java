@@ -45,7 +45,8 @@ import io.gitjob.gitrepo.JobConventions;
  * Jobs go (their controller ownerReference).</li>
  * </ul>
  * A Job runs at least {@code jobTime}; a commit with a file {@code .sandbox/job-seconds} runs that many seconds
- * (a long-running Job, to see a spec change or a force sync replace it).
+ * (a long-running Job, to see a spec change or a force sync replace it). Like the controllers it plays, it tries its
+ * API calls again while the API server is away (the fault tests freeze it).
  */
 public final class JobRunner implements AutoCloseable {
 
@@ -57,6 +58,8 @@ public final class JobRunner implements AutoCloseable {
      * check: the pipeline benchmark runs 10,000 Jobs, where cloning each would measure JGit, not gitjob.
      */
     public static final String SKIP_CHECK_ANNOTATION = "sandbox.gitjob.io/skip-manifest-check";
+    /** How long an API call of the runner is tried again (see {@link #untilDone}). */
+    private static final Duration API_PATIENCE = Duration.ofMinutes(2);
 
     private final KubernetesClient client;
     private final Duration jobTime;
@@ -136,8 +139,9 @@ public final class JobRunner implements AutoCloseable {
                 j.setStatus(new JobStatusBuilder().withStartTime(start.toString()).withActive(1).build());
                 return j;
             });
-            Pod pod = client.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata()
-                    .withName(name + "-" + Long.toHexString(System.nanoTime() & 0xfffff)).withNamespace(ns)
+            String podName = name + "-" + Long.toHexString(System.nanoTime() & 0xfffff);
+            Pod pod = untilDone(job, () -> createOrGet(new PodBuilder().withNewMetadata()
+                    .withName(podName).withNamespace(ns)
                     .addToLabels(JOB_NAME_LABEL, name).addToLabels("job-name", name)
                     .addToLabels("controller-uid", job.getMetadata().getUid())
                     .addNewOwnerReference().withApiVersion("batch/v1").withKind("Job").withName(name)
@@ -145,7 +149,7 @@ public final class JobRunner implements AutoCloseable {
                     .endMetadata()
                     .withSpec(job.getSpec().getTemplate().getSpec())
                     .withNewStatus().withPhase("Running").withStartTime(start.toString()).endStatus()
-                    .build()).create();
+                    .build()));
             log.accept("Job " + ns + "/" + name + " started (Pod " + pod.getMetadata().getName() + ")");
 
             Optional<String> problem = applyStep(job);
@@ -183,7 +187,8 @@ public final class JobRunner implements AutoCloseable {
     private Optional<String> applyStep(Job job) {
         String ns = job.getMetadata().getNamespace();
         Optional<GitRepo> gitRepo = JobConventions.gitRepoOf(job)
-                .map(ref -> client.resources(GitRepo.class).inNamespace(ns).withName(ref.name()).get());
+                .map(ref -> untilDone(job, () -> client.resources(GitRepo.class).inNamespace(ns).withName(ref.name())
+                        .get()));
         if (gitRepo.isEmpty() || gitRepo.get().getSpec() == null || gitRepo.get().getSpec().getRepo() == null) {
             return Optional.of("error: the Job's GitRepo is gone or has no spec.repo");
         }
@@ -195,8 +200,12 @@ public final class JobRunner implements AutoCloseable {
         String commit = job.getMetadata().getAnnotations() == null ? null
                 : job.getMetadata().getAnnotations().get(JobConventions.COMMIT_ANNOTATION);
         Path checkout = scratch.resolve(job.getMetadata().getName() + "-" + System.nanoTime());
-        try (Git git = Git.cloneRepository().setURI(repo).setDirectory(checkout.toFile()).setNoCheckout(true)
-                .call()) {
+        // Cloned with its working tree: the branch may be ahead of the Job's commit already, and from a clone
+        // without one (setNoCheckout) JGit takes each file the older commit changes for a conflict with a local
+        // deletion.
+        try (Git git = Git.cloneRepository().setURI(repo).setDirectory(checkout.toFile()).call()) {
+            // No background gc in a checkout deleted moments later.
+            git.getRepository().getConfig().setInt("gc", null, "auto", 0);
             git.checkout().setName(commit == null ? "HEAD" : commit).call();
             Duration runFor = runTime(checkout);
             long until = System.nanoTime() + runFor.toNanos();
@@ -225,8 +234,8 @@ public final class JobRunner implements AutoCloseable {
     }
 
     private void finishPod(Pod pod, Optional<String> problem, Instant start, Instant end) {
-        client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-                .editStatus(p -> {
+        untilDone(null, () -> client.pods().inNamespace(pod.getMetadata().getNamespace())
+                .withName(pod.getMetadata().getName()).editStatus(p -> {
                     p.getStatus().setPhase(problem.isEmpty() ? "Succeeded" : "Failed");
                     p.getStatus().setContainerStatuses(List.of(new ContainerStatusBuilder().withName("apply")
                             .withReady(false).withRestartCount(0).withImage("sandbox/yaml-check")
@@ -238,7 +247,7 @@ public final class JobRunner implements AutoCloseable {
                                     .endTerminated().build())
                             .build()));
                     return p;
-                });
+                }));
     }
 
     private static io.fabric8.kubernetes.api.model.batch.v1.JobCondition condition(String type, String reason,
@@ -248,8 +257,46 @@ public final class JobRunner implements AutoCloseable {
     }
 
     private void editJobStatus(Job job, UnaryOperator<Job> change) {
-        client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace())
-                .withName(job.getMetadata().getName()).editStatus(change);
+        untilDone(job, () -> client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace())
+                .withName(job.getMetadata().getName()).editStatus(change));
+    }
+
+    private Pod createOrGet(Pod pod) {
+        try {
+            return client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).create();
+        } catch (KubernetesClientException e) {
+            Pod existing = e.getCode() == 409 ? client.pods().inNamespace(pod.getMetadata().getNamespace())
+                    .withName(pod.getMetadata().getName()).get() : null;
+            if (existing == null) {
+                throw e;
+            }
+            return existing; // an earlier attempt was stored though its answer was lost
+        }
+    }
+
+    /**
+     * An API call of the cluster's own controllers, again until it is done: the Job controller and the kubelet do
+     * not give up on a Job because the API server was away (frozen, in the fault tests) for a while. Not again
+     * when the object is gone (404) or the Job was deleted, nor after {@link #API_PATIENCE}.
+     */
+    private <T> T untilDone(Job job, java.util.function.Supplier<T> call) {
+        long deadline = System.nanoTime() + API_PATIENCE.toNanos();
+        while (true) {
+            try {
+                return call.get();
+            } catch (KubernetesClientException e) {
+                boolean gone = e.getCode() == 404 || (job != null && deleted.contains(job.getMetadata().getUid()));
+                if (gone || e.getCode() == 409 || e.getCode() == 422 || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     private void deletePods(HasMetadata job) {

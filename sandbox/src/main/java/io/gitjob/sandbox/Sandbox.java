@@ -29,13 +29,25 @@ import io.gitjob.gitrepo.GitRepoSpec;
  * The whole of gitjob on one machine: a Kafka broker, a simulated Kubernetes API (Fabric8's mock API server),
  * the {@link JobRunner} that plays the kubelet, a sample Git repository with a GitRepo on it, and the four
  * services, each service, the broker and the API server in its own process. {@link #main} is the README's
- * run command; the end-to-end tests start it through {@link #start}.
+ * run command; the end-to-end tests start it through {@link #start}, and disturb it as a bad day on a cluster
+ * would: {@link #kill} a service, {@link #freeze} the broker or the API server, {@link #faults} of the API.
  */
 public final class Sandbox implements AutoCloseable {
 
     public static final String NAMESPACE = "fleet-local";
     public static final String SAMPLE_GITREPO = "sample";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+
+    /** A part of the simulated infrastructure, each its own process: what {@link #freeze} stops. */
+    public enum Infrastructure {
+        KAFKA("kafka"), KUBE_API("kube-api");
+
+        public final String process;
+
+        Infrastructure(String process) {
+            this.process = process;
+        }
+    }
 
     /** A service module: its name, also its folder. */
     public enum Service {
@@ -55,11 +67,12 @@ public final class Sandbox implements AutoCloseable {
     private final List<ChildProcess> children = Collections.synchronizedList(new ArrayList<>());
     private final Map<Service, ChildProcess> services = new LinkedHashMap<>();
     private final Map<Service, Integer> ports = new LinkedHashMap<>();
+    private final Map<Infrastructure, ChildProcess> infrastructure = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private String bootstrap;
-    /** The API server for people and kubectl ({@link ApiFront}). */
+    /** The API server for the services, people and kubectl ({@link ApiFront}): where faults are injected. */
     private String apiUrl;
-    /** The mock itself, for the services and the Job runner: their clients watch over WebSocket. */
+    /** The mock itself, for the Job runner and the tests' client: the cluster's own parts, never faulted. */
     private String mockUrl;
     private KubernetesClient client;
     private JobRunner runner;
@@ -146,7 +159,13 @@ public final class Sandbox implements AutoCloseable {
         say("starting the Kafka broker and the Kubernetes API (Fabric8's mock API server) ...");
         ChildProcess kafka = startMain("kafka", KafkaBrokerMain.class, "-Xmx512m", Integer.toString(config.kafkaPort),
                 Integer.toString(config.kafkaControllerPort), Integer.toString(config.partitions));
-        ChildProcess api = startMain("kube-api", ApiServerMain.class, "-Xmx256m", Integer.toString(config.apiPort));
+        List<String> apiArgs = new ArrayList<>(List.of(Integer.toString(config.apiPort)));
+        if (!config.statusPruning) {
+            apiArgs.add("--no-status-pruning");
+        }
+        ChildProcess api = startMain("kube-api", ApiServerMain.class, "-Xmx256m", apiArgs.toArray(String[]::new));
+        infrastructure.put(Infrastructure.KAFKA, kafka);
+        infrastructure.put(Infrastructure.KUBE_API, api);
         String[] urls = api.awaitReadyLine(START_TIMEOUT).split(" ");
         apiUrl = urls[0];
         mockUrl = urls[1];
@@ -207,9 +226,52 @@ public final class Sandbox implements AutoCloseable {
         old.stop(Duration.ofSeconds(15));
         children.remove(old);
         whileStopped.run();
+        startAgain(service);
+    }
+
+    /**
+     * {@code kill -9} of a service, as a node dies: no shutdown hook, no offset commit, its consumer group
+     * membership left to expire. {@link #startAgain} brings it back.
+     */
+    public synchronized void kill(Service service) {
+        ChildProcess old = services.get(service);
+        old.kill();
+        children.remove(old);
+    }
+
+    /** Starts a stopped or killed service again on its port; returns once it is ready. */
+    public synchronized void startAgain(Service service) {
+        if (services.get(service).isAlive()) {
+            throw new IllegalStateException(service.module + " is still running");
+        }
         ChildProcess fresh = startService(service, service.module, ports.get(service), Map.of());
         services.put(service, fresh);
         awaitReady(fresh, ports.get(service));
+    }
+
+    /**
+     * SIGSTOP of the broker or the API server (front and mock together: one process): it holds its connections
+     * open and answers nothing, as on a frozen VM or in a long GC pause, until {@link #thaw}.
+     */
+    public void freeze(Infrastructure part) {
+        infrastructure.get(part).freeze();
+    }
+
+    /** SIGCONT of what {@link #freeze} stopped. */
+    public void thaw(Infrastructure part) {
+        infrastructure.get(part).thaw();
+    }
+
+    public long pid(Infrastructure part) {
+        return infrastructure.get(part).pid();
+    }
+
+    /**
+     * The API front's fault injection (429s, 500s, held requests, a freeze of the API for its clients only), for
+     * what goes through the front: the services and kubectl, not the Job runner nor {@link #client()}.
+     */
+    public FaultsClient faults() {
+        return new FaultsClient(URI.create(apiUrl));
     }
 
     /** Runs the janitor's one-shot mode ({@code --once}) as a CronJob would; its exit code. */
@@ -309,7 +371,10 @@ public final class Sandbox implements AutoCloseable {
         return workDir.resolve("kubeconfig");
     }
 
-    /** The services' kubeconfig: the mock API server itself. */
+    /**
+     * The services' kubeconfig: the API server's front too, so that its faults apply to them
+     * ({@link SandboxConfig#servicesThroughFront}); else the mock itself.
+     */
     public Path servicesKubeconfig() {
         return workDir.resolve("services.kubeconfig");
     }
@@ -339,7 +404,7 @@ public final class Sandbox implements AutoCloseable {
     private void writeKubeconfigs() {
         try {
             Files.writeString(kubeconfig(), kubeconfigText(apiUrl));
-            Files.writeString(servicesKubeconfig(), kubeconfigText(mockUrl));
+            Files.writeString(servicesKubeconfig(), kubeconfigText(config.servicesThroughFront ? apiUrl : mockUrl));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -372,6 +437,8 @@ public final class Sandbox implements AutoCloseable {
         b.append("  Kafka            ").append(bootstrap).append('\n');
         b.append("  Kubernetes API   ").append(apiUrl).append("  (kubeconfig: ").append(kubeconfig()).append(")\n");
         b.append("  logs             ").append(workDir.resolve("logs")).append('\n');
+        b.append("  API faults       curl -X PUT ").append(apiUrl)
+                .append("/_faults -d '{\"seed\":1,\"rules\":[{\"kind\":\"429\",\"share\":0.2}]}'  (docs/sandbox.md)\n");
         if (sample != null) {
             b.append("\nThe GitRepo ").append(NAMESPACE).append('/').append(SAMPLE_GITREPO).append(" polls ").append(repo)
                     .append(" every ").append(config.pollingInterval).append(".\n");
@@ -431,6 +498,22 @@ public final class Sandbox implements AutoCloseable {
         }
         closed = true;
         say("stopping ...");
+        // Nothing may stay frozen: a stopped broker or API server would hold every shutdown up.
+        infrastructure.values().stream().filter(ChildProcess::frozen).forEach(c -> {
+            try {
+                c.thaw();
+            } catch (RuntimeException e) {
+                say("could not thaw " + c.name() + ": " + e.getMessage());
+            }
+        });
+        if (apiUrl != null && infrastructure.get(Infrastructure.KUBE_API).isAlive()) {
+            try {
+                faults().clear();
+                faults().thaw();
+            } catch (RuntimeException e) {
+                say("could not clear the API front's faults: " + e.getMessage());
+            }
+        }
         if (runner != null) {
             runner.close();
         }

@@ -28,6 +28,16 @@ public final class SandboxConfig {
     public String pollingInterval = "5s";
     /** Create the sample repository and the GitRepo {@code fleet-local/sample}. */
     public boolean sample = true;
+    /**
+     * Store GitRepos under Fleet's status schema, pruning every other status field, as a cluster with Fleet's CRD
+     * does ({@link FleetStatusSchema}); off: every status field is kept, as with gitjob's own CRD.
+     */
+    public boolean statusPruning = true;
+    /**
+     * The services reach the API through its front ({@link ApiFront}), where faults are injected; off: straight to
+     * the mock, as the services did before the front had faults (a benchmark that must not measure the front).
+     */
+    public boolean servicesThroughFront = true;
     /** Extra environment for every service, e.g. {@code GITJOB_METRICS_SHORT_LIVED_TTL}. */
     public final Map<String, String> serviceEnv = new LinkedHashMap<>();
     /** Each child's output on the console, prefixed; off in the tests (the log files stay). */
@@ -43,11 +53,13 @@ public final class SandboxConfig {
               --job-seconds=2               how long a sandbox Job runs at least
               --polling-interval=5s         the sample GitRepo's spec.pollingInterval
               --no-sample                   no sample repository, no GitRepo
+              --no-status-pruning           keep GitRepo status fields outside Fleet's CRD (pruned by default)
+              --services-direct             services talk to the mock API server, not through its front
             """;
 
     private static final java.util.Set<String> OPTIONS = java.util.Set.of("work-dir", "root", "kafka-port",
             "kafka-controller-port", "api-port", "watcher-port", "job-port", "metrics-port", "janitor-port",
-            "partitions", "job-seconds", "polling-interval", "no-sample");
+            "partitions", "job-seconds", "polling-interval", "no-sample", "no-status-pruning", "services-direct");
 
     public static SandboxConfig fromArgs(String[] args, Map<String, String> env) {
         Map<String, String> values = new LinkedHashMap<>();
@@ -84,6 +96,8 @@ public final class SandboxConfig {
                     case "job-seconds" -> c.jobTime = Duration.ofMillis((long) (Double.parseDouble(v) * 1000));
                     case "polling-interval" -> c.pollingInterval = v;
                     case "no-sample" -> c.sample = !Boolean.parseBoolean(v);
+                    case "no-status-pruning" -> c.statusPruning = !Boolean.parseBoolean(v);
+                    case "services-direct" -> c.servicesThroughFront = !Boolean.parseBoolean(v);
                     case "help" -> throw new IllegalArgumentException(USAGE);
                     default -> throw new IllegalArgumentException("unknown option --" + e.getKey() + "\n" + USAGE);
                 }

@@ -14,16 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListGroupsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.KafkaFuture;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -56,7 +48,7 @@ class ScalingAndReplayE2ETest {
 
     private static Sandbox sandbox;
     private static SandboxUser user;
-    private static Admin admin;
+    private static ConsumerGroups groups;
 
     @BeforeAll
     static void startSandbox() {
@@ -68,13 +60,13 @@ class ScalingAndReplayE2ETest {
         config.serviceEnv.put("JAVA_TOOL_OPTIONS", "-Dkafka.session.timeout.ms=6000 -Dkafka.heartbeat.interval.ms=1000");
         sandbox = Sandbox.start(config, System.out::println);
         user = new SandboxUser(sandbox);
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, sandbox.bootstrapServers()));
+        groups = new ConsumerGroups(sandbox.bootstrapServers());
     }
 
     @AfterAll
     static void stopSandbox() {
-        if (admin != null) {
-            admin.close();
+        if (groups != null) {
+            groups.close();
         }
         if (user != null) {
             user.close();
@@ -120,15 +112,10 @@ class ScalingAndReplayE2ETest {
         List<String> seriesBefore = SandboxUser.gitRepoSeries(user.scrape());
         assertFalse(seriesBefore.isEmpty());
 
-        Set<String> groups = allGroups();
-        assertEquals(Set.of("watcher-service", "job-service", "metrics-service"), groups,
+        Set<String> running = allGroups();
+        assertEquals(Set.of("watcher-service", "job-service", "metrics-service"), running,
                 "the consumer groups of a running gitjob");
-        for (String group : groups) {
-            sandbox.restart(serviceOf(group), () -> resetToEarliest(group));
-        }
-        // Each group restarted at offset 0 (checked in resetToEarliest): once none lags, every record of the
-        // topics has been read and handled again.
-        await().atMost(WAIT).until(() -> groups.stream().allMatch(g -> lag(g) == 0));
+        groups.replayEveryGroupFromZero(sandbox, running);
         // What the replayed events would do (a Job, a status write, a series) happens within moments of being
         // read; an absence needs a window to be seen: watched throughout, not slept through.
         await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6))
@@ -212,62 +199,16 @@ class ScalingAndReplayE2ETest {
         }
     }
 
-    // --- Kafka, as an operator sees it ---
-
     private static Set<String> allGroups() {
-        return get(admin.listGroups(ListGroupsOptions.forConsumerGroups()).all()).stream()
-                .map(g -> g.groupId()).collect(Collectors.toCollection(TreeSet::new));
+        return groups.all();
     }
 
-    private static Sandbox.Service serviceOf(String group) {
-        return Arrays.stream(Sandbox.Service.values()).filter(s -> s.module.equals(group)).findFirst()
-                .orElseThrow(() -> new AssertionError("a consumer group of no service: " + group));
-    }
-
-    /** Records not yet committed by the group, over every partition it has committed on. */
     private static long lag(String group) {
-        Map<TopicPartition, OffsetAndMetadata> committed = get(admin.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata());
-        Map<TopicPartition, OffsetSpec> latest = committed.keySet().stream()
-                .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
-        var ends = get(admin.listOffsets(latest).all());
-        return committed.entrySet().stream().mapToLong(e -> ends.get(e.getKey()).offset() - e.getValue().offset())
-                .sum();
-    }
-
-    /** {@code kafka-consumer-groups.sh --reset-offsets --to-earliest --execute}, which needs the group empty. */
-    private static void resetToEarliest(String group) {
-        Map<TopicPartition, OffsetAndMetadata> committed = get(admin.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata());
-        var earliest = get(admin.listOffsets(committed.keySet().stream()
-                .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.earliest()))).all());
-        assertEquals(0, earliest.values().stream().mapToLong(i -> i.offset()).sum(), "no record expired yet");
-        Map<TopicPartition, OffsetAndMetadata> reset = new HashMap<>();
-        earliest.forEach((tp, info) -> reset.put(tp, new OffsetAndMetadata(info.offset())));
-        // The broker may not have seen the stopped member leave yet: then it refuses, and we ask again.
-        await().atMost(WAIT).ignoreExceptions().until(() -> get(admin.alterConsumerGroupOffsets(group, reset).all()) == null);
-        Map<TopicPartition, Long> now = new HashMap<>();
-        get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()).forEach((tp, o) -> now.put(tp,
-                o.offset()));
-        Map<TopicPartition, Long> zero = new HashMap<>();
-        reset.keySet().forEach(tp -> zero.put(tp, 0L));
-        assertEquals(zero, now, group + " starts again from offset 0");
-    }
-
-    private static <T> T get(KafkaFuture<T> future) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
+        return groups.lag(group);
     }
 
     private static int membersWithPartitions(String group) {
-        return (int) get(admin.describeConsumerGroups(List.of(group)).all()).get(group).members().stream()
-                .filter(m -> !m.assignment().topicPartitions().isEmpty()).count();
+        return groups.membersWithPartitions(group);
     }
 
     /** GitRepo names whose records land on every partition, {@code perPartition} each. */

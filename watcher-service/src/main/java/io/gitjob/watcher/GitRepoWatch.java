@@ -54,11 +54,22 @@ public class GitRepoWatch implements ResourceEventHandler<GitRepo> {
 
     void start(@Observes StartupEvent event) {
         if (namespaces.isEmpty() || namespaces.get().isEmpty()) {
-            informers.add(client.resources(GitRepo.class).inAnyNamespace().inform(this, resyncPeriod.toMillis()));
+            informers.add(client.resources(GitRepo.class).inAnyNamespace().runnableInformer(resyncPeriod.toMillis()));
         } else {
             for (String namespace : namespaces.get()) {
-                informers.add(client.resources(GitRepo.class).inNamespace(namespace).inform(this, resyncPeriod.toMillis()));
+                informers.add(client.resources(GitRepo.class).inNamespace(namespace)
+                        .runnableInformer(resyncPeriod.toMillis()));
             }
+        }
+        for (SharedIndexInformer<GitRepo> informer : informers) {
+            informer.addEventHandler(this);
+            // Started without waiting, and listing again for ever: an API server that is away or slow at start
+            // (or later) must not stop the watcher; a rebuild waits for the first list (awaitSynced).
+            informer.exceptionHandler((started, t) -> {
+                LOG.warnf("The GitRepo informer failed (%s); it lists and watches again", t.toString());
+                return true;
+            });
+            informer.start();
         }
         started = true;
         LOG.infof("Watching GitRepos in %s", namespaces.filter(n -> !n.isEmpty()).map(Object::toString)

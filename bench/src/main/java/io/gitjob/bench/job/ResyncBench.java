@@ -16,7 +16,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.kubernetes.client.server.mock.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.gitjob.events.GitRepoKey;
 import io.gitjob.gitrepo.GitRepo;
 import io.gitjob.gitrepo.GitRepoSpec;
@@ -68,8 +68,7 @@ public final class ResyncBench {
             for (int round = 1; round <= rounds; round++) {
                 AtomicInteger withActions = new AtomicInteger();
                 CountDownLatch done = new CountDownLatch(size);
-                try (WorkQueue<GitRepoKey> queue = new WorkQueue<>("resync", workers, Duration.ofSeconds(1),
-                        Duration.ofMinutes(5), key -> {
+                java.util.function.Consumer<GitRepoKey> reconcile = key -> {
                             var decision = JobDecisions.reconcile(
                                     ClusterState.view(Optional.ofNullable(gitRepos.getStore()
                                             .getByKey(key.namespace() + "/" + key.name()))),
@@ -78,7 +77,9 @@ public final class ResyncBench {
                                 withActions.incrementAndGet();
                             }
                             done.countDown();
-                        }).start()) {
+                        };
+                try (WorkQueue<GitRepoKey> queue = new WorkQueue<>("resync", workers, Duration.ofSeconds(1),
+                        Duration.ofMinutes(5), reconcile).start()) {
                     int requestsBefore = server.getKubernetesMockServer().getRequestCount();
                     long cpuBefore = os.getProcessCpuTime();
                     long start = System.nanoTime();

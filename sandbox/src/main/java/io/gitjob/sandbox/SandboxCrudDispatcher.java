@@ -1,0 +1,128 @@
+package io.gitjob.sandbox;
+
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.crud.AttributeSet;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+
+/**
+ * Fabric8's CRUD dispatcher (the mock API server's storage) with what the sandbox's API needs on top:
+ * <ul>
+ * <li>the discovery documents kubectl reads ({@link Discovery});</li>
+ * <li><b>Fleet's GitRepo status schema</b> ({@link FleetStatusSchema}), when on: every write that stores a GitRepo
+ * (create, update or patch, of the resource or of {@code /status}) stores it pruned, and answers with what was
+ * stored, as an API server with Fleet's CRD does. The pruning is done where the mock stores the object
+ * ({@link #processEvent}), after it applied a patch, so JSON patches, merge patches and whole objects are pruned
+ * alike; a write whose only change was pruned stores nothing and keeps the resourceVersion (no watch event), as
+ * an API server does with a write that changes nothing;</li>
+ * <li>a record of every Job created ({@link JobCreations}).</li>
+ * </ul>
+ */
+final class SandboxCrudDispatcher extends KubernetesCrudDispatcher {
+
+    private final boolean fleetStatusSchema;
+    private final JobCreations jobCreations;
+    /** What the write in hand on this thread stored, when it differs from what the mock would answer. */
+    private final ThreadLocal<String> stored = new ThreadLocal<>();
+
+    SandboxCrudDispatcher(boolean fleetStatusSchema, JobCreations jobCreations) {
+        this.fleetStatusSchema = fleetStatusSchema;
+        this.jobCreations = jobCreations;
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+        String path = request.getPath();
+        int query = path.indexOf('?');
+        Optional<String> document = "GET".equals(request.getMethod())
+                ? Discovery.document(query < 0 ? path : path.substring(0, query))
+                : Optional.empty();
+        if (document.isPresent()) {
+            return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
+                    .setBody(document.get());
+        }
+        return super.dispatch(request);
+    }
+
+    @Override
+    public MockResponse handleCreate(RecordedRequest request) {
+        return answeringWhatWasStored(() -> super.handleCreate(request));
+    }
+
+    @Override
+    public MockResponse handleUpdate(RecordedRequest request) {
+        return answeringWhatWasStored(() -> super.handleUpdate(request));
+    }
+
+    @Override
+    public MockResponse handlePatch(RecordedRequest request) {
+        return answeringWhatWasStored(() -> super.handlePatch(request));
+    }
+
+    private MockResponse answeringWhatWasStored(Supplier<MockResponse> write) {
+        stored.remove();
+        try {
+            MockResponse response = write.get();
+            String body = stored.get();
+            if (body != null && response.code() / 100 == 2) {
+                response.setBody(body);
+            }
+            return response;
+        } finally {
+            stored.remove();
+        }
+    }
+
+    /** Every write of the mock ends here, under its write lock, with the object as it is about to be stored. */
+    @Override
+    public void processEvent(String path, AttributeSet pathAttributes, AttributeSet oldAttributes,
+            GenericKubernetesResource resource, String newState) {
+        if (fleetStatusSchema && newState != null && FleetStatusSchema.isGitRepoPath(path)) {
+            JsonNode object = parse(newState);
+            if (FleetStatusSchema.prune(object)) {
+                String existing = oldAttributes == null ? null : map.get(oldAttributes);
+                newState = existing != null && sameButResourceVersion(parse(existing), object) ? existing
+                        : Serialization.asJson(object);
+                if (resource != null) {
+                    resource = Serialization.unmarshal(newState, GenericKubernetesResource.class);
+                }
+                stored.set(newState);
+            }
+        }
+        if (oldAttributes == null && newState != null && isJob(path)) {
+            jobCreations.record(resource != null ? resource
+                    : Serialization.unmarshal(newState, GenericKubernetesResource.class));
+        }
+        super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
+    }
+
+    private static boolean isJob(String path) {
+        ApiRequest request = ApiRequest.of("POST", path);
+        return "batch".equals(request.group()) && "jobs".equals(request.resource());
+    }
+
+    private static boolean sameButResourceVersion(JsonNode existing, JsonNode updated) {
+        JsonNode candidate = updated.deepCopy();
+        if (candidate.get("metadata") instanceof ObjectNode metadata) {
+            metadata.set("resourceVersion", existing.path("metadata").path("resourceVersion"));
+        }
+        return candidate.equals(existing);
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return Serialization.jsonMapper().readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the mock stored JSON it cannot read back", e);
+        }
+    }
+}
