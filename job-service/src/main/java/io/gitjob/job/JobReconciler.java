@@ -70,8 +70,23 @@ public class JobReconciler {
     Duration maxBackoff;
 
     private final PartitionOwnership ownership = new PartitionOwnership(Topics.GITREPO_EVENTS);
-    /** The trace of the last event that asked for a GitRepo, until a reconcile acts on it. */
-    private final Map<GitRepoKey, Context> traces = new ConcurrentHashMap<>();
+    /** The trace of the last event that asked for a GitRepo, until a reconcile acts on it (or it is old). */
+    private final Map<GitRepoKey, Trace> traces = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ScheduledExecutorService sweeps = java.util.concurrent.Executors
+            .newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "reconcile-sweeps");
+                t.setDaemon(true);
+                return t;
+            });
+
+    private record Trace(Context context, long atNanos) {
+        boolean old() {
+            return System.nanoTime() - atNanos > TRACE_TTL.toNanos();
+        }
+    }
+
+    /** A trace waits this long for the reconcile that acts on its event; after that it is another story. */
+    private static final Duration TRACE_TTL = Duration.ofMinutes(1);
     private WorkQueue<GitRepoKey> queue;
 
     void start(@Observes StartupEvent event) {
@@ -81,9 +96,7 @@ public class JobReconciler {
             @Override
             public void assigned(java.util.Set<Integer> partitions) {
                 // What happened while nobody owned these GitRepos is found by looking at all of them again.
-                if (cache.synced()) {
-                    cache.keys().forEach(JobReconciler.this::trigger);
-                }
+                sweeps.execute(JobReconciler.this::sweepWhenSynced);
             }
         });
         // A GitRepo change waits a moment: the watcher writes the commit it found, then publishes the event,
@@ -95,7 +108,17 @@ public class JobReconciler {
         }, this::trigger);
     }
 
+    /** Queues every GitRepo the caches know (those owned), once the caches have listed everything. */
+    private void sweepWhenSynced() {
+        if (!cache.synced()) {
+            sweeps.schedule(this::sweepWhenSynced, 1, java.util.concurrent.TimeUnit.SECONDS);
+            return;
+        }
+        cache.keys().forEach(this::trigger);
+    }
+
     void stop(@Observes ShutdownEvent event) {
+        sweeps.shutdownNow();
         if (queue != null) {
             queue.close(Duration.ofSeconds(10));
         }
@@ -116,7 +139,7 @@ public class JobReconciler {
     /** A gitrepo event: a trigger, whose trace the resulting actions join. */
     public void trigger(GitRepoKey key, Context trace) {
         if (trace != null) {
-            traces.put(key, trace);
+            traces.put(key, new Trace(trace, System.nanoTime()));
         }
         trigger(key);
     }
@@ -134,6 +157,7 @@ public class JobReconciler {
                 ClusterState.views(cache.jobsOf(key)));
         if (cached.isNothing()) {
             LOG.debugf("%s: %s", key, cached.reason());
+            forgetTraceIfDone(key);
             return;
         }
         Optional<GitRepo> gitRepo = cluster.gitRepo(key);
@@ -144,10 +168,10 @@ public class JobReconciler {
             return;
         }
         LOG.infof("%s: %s", key, decision.reason());
-        Context trace = traces.remove(key);
+        Trace trace = traces.remove(key);
+        Context parent = trace == null || trace.old() ? Context.current() : trace.context();
         try {
-            tracing.inSpan("reconcile", io.opentelemetry.api.trace.SpanKind.INTERNAL,
-                    trace == null ? Context.current() : trace, null,
+            tracing.inSpan("reconcile", io.opentelemetry.api.trace.SpanKind.INTERNAL, parent, null,
                     () -> executor.execute(decision.actions(), gitRepo.orElse(null)));
         } catch (RuntimeException e) {
             if (trace != null) {
@@ -156,6 +180,14 @@ public class JobReconciler {
             throw e;
         }
         count(decision);
+    }
+
+    /** A GitRepo gone from the cache, or a trace nobody acted on for a while, is not kept. */
+    private void forgetTraceIfDone(GitRepoKey key) {
+        Trace trace = traces.get(key);
+        if (trace != null && (trace.old() || cache.gitRepo(key).isEmpty())) {
+            traces.remove(key, trace);
+        }
     }
 
     private void count(Decision decision) {
