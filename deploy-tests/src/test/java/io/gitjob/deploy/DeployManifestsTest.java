@@ -109,7 +109,7 @@ class DeployManifestsTest {
      */
     static final Map<String, Set<String>> RBAC = Map.of(
             "gitjob-watcher", union(
-                    rules("cluster", "fleet.cattle.io", "gitrepos", "get", "list", "watch"),
+                    rules("cluster", "fleet.cattle.io", "gitrepos", "get", "list", "watch", "patch"),
                     rules("cluster", "fleet.cattle.io", "gitrepos/status", "patch"),
                     rules("fleet-local", "", "secrets", "get"),
                     rules("fleet-default", "", "secrets", "get")),
@@ -121,7 +121,7 @@ class DeployManifestsTest {
             "gitjob-janitor", union(
                     rules("cluster", "batch", "jobs", "list", "delete"),
                     rules("cluster", "fleet.cattle.io", "gitrepos", "get", "list")),
-            // Informers on every Job and GitRepo (io.gitjob.metrics.ClusterCache): list and watch, nothing else.
+            // Informers on every Job and GitRepo (io.gitjob.metrics.ClusterInformers): list and watch, nothing else.
             "gitjob-metrics", union(
                     rules("cluster", "batch", "jobs", "list", "watch"),
                     rules("cluster", "fleet.cattle.io", "gitrepos", "list", "watch")));

@@ -27,14 +27,21 @@ public final class GitRepoStatusEdit {
                 if (gitRepo == null || !ref.uid().equals(gitRepo.getMetadata().getUid())) {
                     return false;
                 }
+                boolean[] same = { true };
                 resource.editStatus(g -> {
+                    // Checked again on the copy the edit is made on: a GitRepo re-created between the two reads
+                    // is another one, and must not get the old one's status.
+                    if (!ref.uid().equals(g.getMetadata().getUid())) {
+                        same[0] = false;
+                        return g;
+                    }
                     if (g.getStatus() == null) {
                         g.setStatus(new GitRepoStatus());
                     }
                     change.accept(g.getStatus());
                     return g;
                 });
-                return true;
+                return same[0];
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409 || attempt >= ATTEMPTS) {
                     throw e;

@@ -121,13 +121,17 @@ public class ActionExecutor {
                 job.name(), job.commit());
     }
 
-    /** Recorded before the delete: once the Job is gone, the status alone says its state was applied. */
+    /**
+     * The status first: once it says the state was applied, nothing applies it again, whatever happens to the
+     * Job (the janitor deleting it while the broker is away, a ttlSecondsAfterFinished in a template). Then the
+     * event, then the delete: a repeat of any step is harmless while the Job is still there.
+     */
     private void completeSucceeded(Action.CompleteSucceededJob done) {
         JobView job = done.job();
-        events.succeeded(job, done.durationSeconds());
         if (done.markApplied()) {
             status.jobSucceeded(job.gitRepo(), job.name(), job.commit(), job.generation(), job.forceSyncGeneration());
         }
+        events.succeeded(job, done.durationSeconds());
         deleteJob(job);
         events.deleted(job, "succeeded");
         LOG.infof("Job %s/%s succeeded in %.1f s; deleted with its Pods", job.gitRepo().namespace(), job.name(),

@@ -268,8 +268,9 @@ class JobLifecycleTest {
         GitRepo gitRepo = createGitRepo("adopted");
         try (var kafka = new KafkaTestClient(); var jobEvents = kafka.readFromNow(Topics.GITJOB_EVENTS)) {
             // What a crash between the create and the status write leaves: the wanted Job, no status, no event.
-            String name = io.gitjob.job.decision.JobNames.name("adopted", repo(gitRepo), "c1", 1, 0);
             GitRepo current = client.resources(GitRepo.class).inNamespace(NS).withName("adopted").get();
+            String name = io.gitjob.job.decision.JobNames.name("adopted", current.getMetadata().getUid(),
+                    repo(gitRepo), "c1", 1, 0);
             Job orphan = new io.gitjob.job.template.JobFactory(io.gitjob.job.template.PodTemplate.load(null))
                     .build(current, new io.gitjob.job.decision.Action.CreateJob(name, "c1", 1, 0));
             Job created = client.resource(orphan).create();

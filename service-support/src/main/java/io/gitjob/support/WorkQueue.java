@@ -109,7 +109,8 @@ public final class WorkQueue<K> implements AutoCloseable {
                     try {
                         lock.wait();
                     } catch (InterruptedException e) {
-                        return;
+                        // A handler's interrupt is no reason to stop taking keys; close() is.
+                        Thread.interrupted();
                     }
                 }
                 if (closed) {
@@ -123,7 +124,10 @@ public final class WorkQueue<K> implements AutoCloseable {
             boolean failed = false;
             try {
                 handler.accept(key);
-            } catch (RuntimeException e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
+                // Any other failure, an Error too, is this key's to retry: the worker lives on.
                 failed = true;
                 retryLater(key, e);
             } finally {
@@ -140,7 +144,7 @@ public final class WorkQueue<K> implements AutoCloseable {
         }
     }
 
-    private void retryLater(K key, RuntimeException e) {
+    private void retryLater(K key, Throwable e) {
         int attempt;
         synchronized (lock) {
             attempt = failures.merge(key, 1, Integer::sum);

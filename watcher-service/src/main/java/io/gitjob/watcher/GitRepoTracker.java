@@ -23,6 +23,7 @@ import io.gitjob.events.GitRepoRef;
 import io.gitjob.events.GitRepoState;
 import io.gitjob.events.RepoSpec;
 import io.gitjob.gitrepo.GitRepo;
+import io.gitjob.gitrepo.PolledSource;
 import io.gitjob.support.PartitionOwnership;
 import io.gitjob.watcher.StateReconciliation.Change;
 import io.gitjob.watcher.StateReconciliation.Step;
@@ -59,6 +60,12 @@ public class GitRepoTracker {
     /** The gitrepo-state partitions whose GitRepos this replica watches, set once each rebuild is done. */
     private final PartitionOwnership ownership = new PartitionOwnership(io.gitjob.events.Topics.GITREPO_STATE);
     private int partitionCount;
+    /** Per GitRepo: the source its pollingCommit is recorded as resolved from (the PolledSource annotation). */
+    private final Map<GitRepoKey, String> recordedSources = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Per GitRepo: held while a commit is decided, recorded, published and remembered (see commitFetched). */
+    private final Map<GitRepoKey, Object> recordings = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** An event decided under the lock, to send after it: what was known before, what to do once it is sent. */
     private record Outgoing(GitRepoEvent event, GitRepoState before, Runnable afterwards) {
     }
@@ -93,11 +100,21 @@ public class GitRepoTracker {
     }
 
     /**
-     * A GitRepo whose status lacks the commit this replica knows for it (a status written before gitjob's
-     * upgrade, or cleared): the commit is recorded again, so job-service has its wanted state. Only a missing
-     * one: a different one may be newer (a webhook taken by another replica), and the next poll settles it.
+     * What the informer shows of a GitRepo's recorded commit. The source it is recorded as resolved from (the
+     * {@link PolledSource} annotation) is noted, so a poll of an edited source that finds the same head records
+     * the new source once. A status that lacks the commit this replica knows (written before gitjob's upgrade,
+     * or cleared) gets it recorded again, so job-service has its wanted state; only a missing one: a different
+     * one may be newer (a webhook taken by another replica), and the next poll settles it.
      */
     public void recordIfMissing(GitRepo gitRepo) {
+        var annotations = gitRepo.getMetadata().getAnnotations();
+        String source = annotations == null ? null : annotations.get(PolledSource.ANNOTATION);
+        GitRepoKey key = GitRepoEventFactory.ref(gitRepo).key();
+        if (source == null) {
+            recordedSources.remove(key);
+        } else {
+            recordedSources.put(key, source);
+        }
         var status = gitRepo.getStatus();
         if (status != null && status.getPollingCommit() != null && !status.getPollingCommit().isBlank()) {
             return;
@@ -111,7 +128,7 @@ public class GitRepoTracker {
             }
         }
         try {
-            statusWriter.commitFound(state.gitRepo(), state.commit(), false, state.updated());
+            statusWriter.commitFound(state.gitRepo(), state.spec(), state.commit(), false, state.updated());
         } catch (RuntimeException e) {
             LOG.warnf("Could not record commit %s in the status of %s; again on the next resync: %s",
                     state.commit(), state.gitRepo().key(), e.getMessage());
@@ -223,17 +240,48 @@ public class GitRepoTracker {
      * @throws PublishFailedException when the status write or the publish failed
      */
     public boolean commitFetched(GitRepoRef ref, RepoSpec polled, Head head, double seconds, CommitSource source) {
+        // One commit of a GitRepo at a time from decision to memory (a poll and webhooks may overlap): two
+        // overlapping records could land in the status in the wrong order, an older pollingCommit last.
+        Object recording = recordings.computeIfAbsent(ref.key(), k -> new Object());
+        synchronized (recording) {
+            return commitFetchedAlone(ref, polled, head, seconds, source);
+        }
+    }
+
+    private boolean commitFetchedAlone(GitRepoRef ref, RepoSpec polled, Head head, double seconds,
+            CommitSource source) {
         GitRepoEvent event;
+        GitRepoState state;
         synchronized (this) {
-            GitRepoState state = current(ref, polled);
-            if (state == null
-                    || CommitChange.decide(state.commit(), head.commit()) == CommitChange.Outcome.UNCHANGED) {
+            state = current(ref, polled);
+            if (state == null) {
                 return false;
             }
-            event = GitRepoEventFactory.commitDetected(state, head.branch(), head.commit(), seconds, source,
-                    nextTime(ref.key()));
+            if (CommitChange.decide(state.commit(), head.commit()) == CommitChange.Outcome.UNCHANGED) {
+                event = null;
+            } else {
+                event = GitRepoEventFactory.commitDetected(state, head.branch(), head.commit(), seconds, source,
+                        nextTime(ref.key()));
+            }
         }
-        record(ref, event, head.commit(), source);
+        if (event == null) {
+            // The head is the known commit, but perhaps of a repo/branch/revision edited since: the new source
+            // happens to have the same head. Said once, so job-service stops waiting for the new source's commit.
+            String digest = PolledSource.of(polled.repo(), polled.branch(), polled.revision());
+            if (!digest.equals(recordedSources.get(ref.key()))) {
+                try {
+                    statusWriter.commitFound(ref, polled, head.commit(), source == CommitSource.WEBHOOK,
+                            clock.instant());
+                } catch (RuntimeException e) {
+                    throw new PublishFailedException(GitRepoEventFactory.commitDetected(state, head.branch(),
+                            head.commit(), seconds, source, clock.instant()), e);
+                }
+                recordedSources.put(ref.key(), digest);
+            }
+            return false;
+        }
+        record(ref, polled, event, head.commit(), source);
+        recordedSources.put(ref.key(), PolledSource.of(polled.repo(), polled.branch(), polled.revision()));
         synchronized (this) {
             GitRepoState now = current(ref, polled);
             if (now != null) {
@@ -247,10 +295,21 @@ public class GitRepoTracker {
         return true;
     }
 
+    /**
+     * A webhook push for a GitRepo another replica owns: recorded and published from here, in turn with this
+     * replica's other records of that GitRepo.
+     */
+    public void recordPushForOther(GitRepoState unowned, String branch, String commit) {
+        synchronized (recordings.computeIfAbsent(unowned.gitRepo().key(), k -> new Object())) {
+            record(unowned.gitRepo(), unowned.spec(), GitRepoEventFactory.commitDetected(unowned, branch, commit,
+                    0, CommitSource.WEBHOOK, clock.instant()), commit, CommitSource.WEBHOOK);
+        }
+    }
+
     /** Status first (the wanted state), then the event (the trigger and the record). */
-    public void record(GitRepoRef ref, GitRepoEvent event, String commit, CommitSource source) {
+    private void record(GitRepoRef ref, RepoSpec spec, GitRepoEvent event, String commit, CommitSource source) {
         try {
-            if (!statusWriter.commitFound(ref, commit, source == CommitSource.WEBHOOK, event.time())) {
+            if (!statusWriter.commitFound(ref, spec, commit, source == CommitSource.WEBHOOK, event.time())) {
                 return; // gone or re-created meanwhile: nothing to record for it
             }
         } catch (RuntimeException e) {

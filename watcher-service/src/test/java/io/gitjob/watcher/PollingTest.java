@@ -25,7 +25,9 @@ import io.gitjob.events.GitRepoEvent;
 import io.gitjob.events.GitRepoEvent.CommitDetected;
 import io.gitjob.events.GitRepoEvent.CommitFetchFailed;
 import io.gitjob.events.Topics;
+import io.gitjob.gitrepo.GitRepo;
 import io.gitjob.gitrepo.GitRepoCondition;
+import io.gitjob.gitrepo.PolledSource;
 import io.gitjob.testing.GitRepoCrdSetup;
 import io.gitjob.testing.KafkaBrokerResource;
 import io.gitjob.testing.KafkaTestClient;
@@ -96,6 +98,33 @@ class PollingTest {
             assertEquals(List.of("gitrepo.added", "gitrepo.commit-detected", "gitrepo.commit-detected"),
                     all.stream().map(GitRepoEvent::type).toList());
         }
+    }
+
+    @Test
+    void theSourceOfTheRecordedCommitFollowsABranchEditEvenWhenTheNewBranchHasTheSameHead() {
+        try (var repo = TestGit.create(repos, "switched"); var kafka = new KafkaTestClient();
+                var events = kafka.readFromNow(Topics.GITREPO_EVENTS)) {
+            String head = repo.head();
+            repo.branch("release"); // same head as main
+            client.resource(TestSupport.gitRepo("switched", repo.fileUrl(), s -> s.setBranch("main"))).create();
+            events.awaitEvent(CommitDetected.class, e -> e.gitRepo().name().equals("switched"), WAIT);
+            await().atMost(WAIT).until(() -> PolledSource.of(repo.fileUrl(), "main", null).equals(polledSource()));
+
+            client.resources(GitRepo.class).inNamespace("fleet-local").withName("switched").edit(g -> {
+                g.getSpec().setBranch("release");
+                return g;
+            });
+            // No new commit (the head is the same), but job-service must learn that c is release's head now.
+            await().atMost(WAIT).until(() -> PolledSource.of(repo.fileUrl(), "release", null).equals(polledSource()));
+            assertEquals(head, client.resources(GitRepo.class).inNamespace("fleet-local").withName("switched").get()
+                    .getStatus().getPollingCommit());
+        }
+    }
+
+    private String polledSource() {
+        var annotations = client.resources(GitRepo.class).inNamespace("fleet-local").withName("switched").get()
+                .getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(PolledSource.ANNOTATION);
     }
 
     @Test

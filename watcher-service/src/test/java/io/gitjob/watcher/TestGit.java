@@ -76,6 +76,16 @@ public final class TestGit implements AutoCloseable {
         }
     }
 
+    /** A new branch at the current head (not checked out); returns the head's SHA. */
+    public String branch(String name) {
+        try {
+            git.branchCreate().setName(name).call();
+            return head();
+        } catch (GitAPIException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public String fileUrl() {
         return dir.toUri().toString();
     }

@@ -63,7 +63,8 @@ public class ClusterState {
                 spec == null || spec.getForceSyncGeneration() == null ? 0 : spec.getForceSyncGeneration(),
                 spec != null && Boolean.TRUE.equals(spec.getPaused()),
                 meta.getDeletionTimestamp() != null,
-                blankToNull(status.getPollingCommit()),
+                // A commit resolved from the repo/branch/revision before an edit is no commit of this spec.
+                io.gitjob.gitrepo.PolledSource.matchesSpec(gitRepo) ? blankToNull(status.getPollingCommit()) : null,
                 blankToNull(status.getCommit()),
                 status.getObservedGeneration() == null ? 0 : status.getObservedGeneration(),
                 status.getUpdateGeneration() == null ? 0 : status.getUpdateGeneration(),

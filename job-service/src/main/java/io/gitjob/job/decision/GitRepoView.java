@@ -6,7 +6,9 @@ import io.gitjob.events.GitRepoRef;
  * What job-service observes of a GitRepo when it decides: its identity and generations, the commit it wants
  * applied, and the status job-service wrote last (Fleet's fields, with Fleet's meaning).
  *
- * @param wantedCommit status.pollingCommit: the branch head the watcher resolved last; null before the first
+ * @param wantedCommit status.pollingCommit: the branch head the watcher resolved last; null before the first,
+ *        and null while it was resolved from a repo, branch or revision the spec no longer names
+ *        ({@link io.gitjob.gitrepo.PolledSource})
  * @param commit status.commit: the commit of the current Job (set when it is created), applied once
  *        {@code gitJobStatus} is Current; null before the first Job
  * @param observedGeneration status.observedGeneration: the generation the current Job applies

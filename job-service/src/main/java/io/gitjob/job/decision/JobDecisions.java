@@ -77,7 +77,7 @@ public final class JobDecisions {
         if (gitRepo.wantedCommit() == null || gitRepo.repo() == null) {
             return null;
         }
-        return JobNames.name(gitRepo.ref().name(), gitRepo.repo(), gitRepo.wantedCommit(), gitRepo.generation(),
+        return JobNames.name(gitRepo.ref().name(), gitRepo.ref().uid(), gitRepo.repo(), gitRepo.wantedCommit(), gitRepo.generation(),
                 gitRepo.forceSyncGeneration());
     }
 
@@ -110,7 +110,9 @@ public final class JobDecisions {
                 reasons.add("Job " + job.name() + " succeeded");
             }
             case FAILED -> {
-                if (!job.failureReported()) {
+                // Reported once; again only when the wanted state comes back to a Job that failed before (a
+                // branch pushed back to that commit) and the status names another state.
+                if (!job.failureReported() || (wanted && !gitRepo.statusNames(job))) {
                     if (wanted) {
                         adoptIfUnrecorded(job, gitRepo, actions, reasons);
                     }

@@ -6,9 +6,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The name of the Job that applies one state of a GitRepo: a pure function of (GitRepo name, repo URL,
- * commit, generation, forceSyncGeneration), so the same event twice asks for the same Job and the API
- * server answers "already exists". Like Fleet's, it starts with the GitRepo's name; the hash is longer
+ * The name of the Job that applies one state of a GitRepo: a pure function of (GitRepo name and uid, repo URL,
+ * commit, generation, forceSyncGeneration), so the same state decided twice asks for the same Job and the API
+ * server answers "already exists". The uid keeps a GitRepo deleted and re-created under its name from finding
+ * its predecessor's kept Job under the name it wants. Like Fleet's, it starts with the GitRepo's name; the hash is longer
  * than Fleet's 5 hex digits because it covers more inputs.
  */
 public final class JobNames {
@@ -20,9 +21,9 @@ public final class JobNames {
     private JobNames() {
     }
 
-    public static String name(String gitRepoName, String repo, String commit, long generation,
+    public static String name(String gitRepoName, String uid, String repo, String commit, long generation,
             long forceSyncGeneration) {
-        String hash = sha256(gitRepoName + '\n' + repo + '\n' + commit + '\n' + generation + '\n'
+        String hash = sha256(gitRepoName + '\n' + uid + '\n' + repo + '\n' + commit + '\n' + generation + '\n'
                 + forceSyncGeneration).substring(0, HASH_LENGTH);
         String prefix = gitRepoName.length() > MAX_LENGTH - HASH_LENGTH - 1
                 ? gitRepoName.substring(0, MAX_LENGTH - HASH_LENGTH - 1)

@@ -26,7 +26,7 @@ class JobDecisionsTest {
     void aNewCommitCreatesOneJobForTheGitReposCurrentState() {
         var decision = JobDecisions.reconcile(Optional.of(gitRepo("c1", 3, 2)), List.of());
         var create = assertInstanceOf(Action.CreateJob.class, single(decision));
-        assertEquals(JobNames.name("simple", REPO, "c1", 3, 2), create.jobName());
+        assertEquals(JobNames.name("simple", "uid-1", REPO, "c1", 3, 2), create.jobName());
         assertEquals("c1", create.commit());
         assertEquals(3, create.generation());
         assertEquals(2, create.forceSyncGeneration());
@@ -62,7 +62,7 @@ class JobDecisionsTest {
     @Test
     void aJobForTheWantedStateIsNeverRecreatedWhateverItsPhase() {
         var g = status(gitRepo("c1", 1, 0), "c1", 1, 0, GitRepoView.IN_PROGRESS);
-        String name = JobNames.name("simple", REPO, "c1", 1, 0);
+        String name = JobNames.name("simple", "uid-1", REPO, "c1", 1, 0);
         assertTrue(JobDecisions.reconcile(Optional.of(g), List.of(job(name, "c1", 1, 0, JobPhase.RUNNING)))
                 .isNothing());
         var failedReported = withReported(job(name, "c1", 1, 0, JobPhase.FAILED));
@@ -73,7 +73,7 @@ class JobDecisionsTest {
     void aJobWhoseCreationWasNotRecordedIsAdopted() {
         // Crash between the create and the status write, or a create answered 409: the status lags behind.
         var g = status(gitRepo("c2", 1, 0), "c1", 1, 0, GitRepoView.CURRENT);
-        String name = JobNames.name("simple", REPO, "c2", 1, 0);
+        String name = JobNames.name("simple", "uid-1", REPO, "c2", 1, 0);
         var adopt = assertInstanceOf(Action.AdoptJob.class,
                 single(JobDecisions.reconcile(Optional.of(g), List.of(job(name, "c2", 1, 0, JobPhase.RUNNING)))));
         assertEquals(name, adopt.job().name());
@@ -82,7 +82,7 @@ class JobDecisionsTest {
     @Test
     void anUnrecordedJobThatSucceededMeanwhileIsAdoptedThenCompletedAsApplied() {
         var g = status(gitRepo("c2", 1, 0), "c1", 1, 0, GitRepoView.CURRENT);
-        String name = JobNames.name("simple", REPO, "c2", 1, 0);
+        String name = JobNames.name("simple", "uid-1", REPO, "c2", 1, 0);
         var done = new JobView(name, "u", "1", REF, "c2", 1, 0, JobPhase.SUCCEEDED, T0, T0.plusSeconds(3), null,
                 false, false, null);
         var actions = JobDecisions.reconcile(Optional.of(g), List.of(done)).actions();
@@ -93,14 +93,14 @@ class JobDecisionsTest {
 
     @Test
     void aSpecChangeTerminatesTheRunningJobOfTheOldGenerationThenCreatesTheNewOne() {
-        var running = job(JobNames.name("simple", REPO, "c1", 1, 0), "c1", 1, 0, JobPhase.RUNNING);
+        var running = job(JobNames.name("simple", "uid-1", REPO, "c1", 1, 0), "c1", 1, 0, JobPhase.RUNNING);
         var g = status(gitRepo("c1", 2, 0), "c1", 1, 0, GitRepoView.IN_PROGRESS);
         var decision = JobDecisions.reconcile(Optional.of(g), List.of(running));
         assertEquals(2, decision.actions().size());
         var terminate = assertInstanceOf(Action.TerminateJob.class, decision.actions().get(0));
         assertEquals(TerminationCause.SPEC_CHANGED, terminate.cause());
         assertEquals(running, terminate.job());
-        assertEquals(JobNames.name("simple", REPO, "c1", 2, 0),
+        assertEquals(JobNames.name("simple", "uid-1", REPO, "c1", 2, 0),
                 assertInstanceOf(Action.CreateJob.class, decision.actions().get(1)).jobName());
     }
 
@@ -114,7 +114,7 @@ class JobDecisionsTest {
 
     @Test
     void aNewCommitWhileAJobRunsReplacesIt() {
-        var running = job(JobNames.name("simple", REPO, "c1", 1, 0), "c1", 1, 0, JobPhase.RUNNING);
+        var running = job(JobNames.name("simple", "uid-1", REPO, "c1", 1, 0), "c1", 1, 0, JobPhase.RUNNING);
         var g = status(gitRepo("c2", 1, 0), "c1", 1, 0, GitRepoView.IN_PROGRESS);
         var decision = JobDecisions.reconcile(Optional.of(g), List.of(running));
         assertEquals(TerminationCause.NEW_COMMIT,
@@ -133,7 +133,7 @@ class JobDecisionsTest {
     void aPausedGitRepoGetsNoJobButItsFinishedJobsAreStillHandled() {
         var paused = paused(status(gitRepo("c2", 1, 0), "c1", 1, 0, GitRepoView.IN_PROGRESS));
         assertTrue(JobDecisions.reconcile(Optional.of(paused), List.of()).isNothing());
-        var done = new JobView(JobNames.name("simple", REPO, "c1", 1, 0), "u", "1", REF, "c1", 1, 0,
+        var done = new JobView(JobNames.name("simple", "uid-1", REPO, "c1", 1, 0), "u", "1", REF, "c1", 1, 0,
                 JobPhase.SUCCEEDED, T0, T0, null, false, false, null);
         var complete = assertInstanceOf(Action.CompleteSucceededJob.class,
                 single(JobDecisions.reconcile(Optional.of(paused), List.of(done))));
@@ -161,7 +161,7 @@ class JobDecisionsTest {
 
     @Test
     void aRunningJobOfAnEarlierGitRepoOfTheSameNameIsTerminatedAndNeverAdopted() {
-        var ofPredecessor = new JobView(JobNames.name("simple", REPO, "c1", 1, 0), "u", "1",
+        var ofPredecessor = new JobView(JobNames.name("simple", "uid-1", REPO, "c1", 1, 0), "u", "1",
                 new GitRepoRef("fleet-local", "simple", "uid-0"), "c1", 1, 0, JobPhase.RUNNING, T0, null, null, false,
                 false, null);
         var actions = JobDecisions.reconcile(Optional.of(gitRepo("c1", 1, 0)), List.of(ofPredecessor)).actions();
@@ -172,7 +172,7 @@ class JobDecisionsTest {
 
     @Test
     void aSucceededJobOfTheWantedStateIsRecordedAsAppliedWithItsDuration() {
-        String name = JobNames.name("simple", REPO, "c1", 1, 0);
+        String name = JobNames.name("simple", "uid-1", REPO, "c1", 1, 0);
         var g = status(gitRepo("c1", 1, 0), "c1", 1, 0, GitRepoView.IN_PROGRESS);
         var done = new JobView(name, "u", "1", REF, "c1", 1, 0, JobPhase.SUCCEEDED, T0, T0.plusMillis(42_500), null,
                 false, false, null);
@@ -194,7 +194,7 @@ class JobDecisionsTest {
 
     @Test
     void aFailedJobIsReportedOnceAndKept() {
-        String name = JobNames.name("simple", REPO, "c1", 1, 0);
+        String name = JobNames.name("simple", "uid-1", REPO, "c1", 1, 0);
         var g = status(gitRepo("c1", 1, 0), "c1", 1, 0, GitRepoView.IN_PROGRESS);
         var failed = job(name, "c1", 1, 0, JobPhase.FAILED);
         var report = assertInstanceOf(Action.ReportFailedJob.class,
@@ -205,8 +205,21 @@ class JobDecisionsTest {
     }
 
     @Test
+    void aBranchPushedBackToACommitWhoseJobFailedBeforeShowsThatFailureAgain() {
+        // c2's Job failed and is kept; the branch moved on to c3 (applied), then was pushed back to c2.
+        var g = status(gitRepo("c2", 1, 0), "c3", 1, 0, GitRepoView.CURRENT);
+        var failed = withReported(job(JobNames.name("simple", "uid-1", REPO, "c2", 1, 0), "c2", 1, 0,
+                JobPhase.FAILED));
+        var actions = JobDecisions.reconcile(Optional.of(g), List.of(failed)).actions();
+        var report = assertInstanceOf(Action.ReportFailedJob.class, actions.get(actions.size() - 1));
+        assertTrue(report.markStalled(), "the status must stop saying c3 is what the GitRepo wants");
+        var shown = status(g, "c2", 1, 0, GitRepoView.FAILED);
+        assertTrue(JobDecisions.reconcile(Optional.of(shown), List.of(failed)).isNothing());
+    }
+
+    @Test
     void aJobOnItsWayOutAsksForNothing() {
-        String name = JobNames.name("simple", REPO, "c1", 1, 0);
+        String name = JobNames.name("simple", "uid-1", REPO, "c1", 1, 0);
         var g = status(gitRepo("c1", 1, 0), "c1", 1, 0, GitRepoView.CURRENT);
         var deleting = new JobView(name, "u", "1", REF, "c1", 1, 0, JobPhase.SUCCEEDED, T0, T0, null, false, true,
                 null);

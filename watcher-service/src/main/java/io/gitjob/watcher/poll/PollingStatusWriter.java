@@ -7,6 +7,9 @@ import jakarta.inject.Inject;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gitjob.events.GitRepoRef;
+import io.gitjob.events.RepoSpec;
+import io.gitjob.gitrepo.GitRepo;
+import io.gitjob.gitrepo.PolledSource;
 import io.gitjob.gitrepo.GitRepoConditions;
 import io.gitjob.gitrepo.GitRepoStatusEdit;
 
@@ -14,7 +17,8 @@ import io.gitjob.gitrepo.GitRepoStatusEdit;
  * Writes the watcher's own status fields of a GitRepo through the status subresource: {@code pollingCommit}
  * (the branch head the watcher resolved last, by a poll or a webhook: the commit job-service applies),
  * {@code lastPollingTriggered}, {@code webhookCommit} and {@code lastWebhookTime} (Fleet's meaning), and the
- * {@code GitPolling} condition. Other services' fields are left alone.
+ * {@code GitPolling} condition; and the {@link PolledSource} annotation, which source the commit came from.
+ * Other services' fields are left alone.
  */
 @ApplicationScoped
 public class PollingStatusWriter {
@@ -30,8 +34,8 @@ public class PollingStatusWriter {
      *
      * @return false when the GitRepo is gone or was re-created
      */
-    public boolean commitFound(GitRepoRef ref, String commit, boolean byWebhook, Instant at) {
-        return GitRepoStatusEdit.edit(client, ref, status -> {
+    public boolean commitFound(GitRepoRef ref, RepoSpec source, String commit, boolean byWebhook, Instant at) {
+        boolean written = GitRepoStatusEdit.edit(client, ref, status -> {
             status.setPollingCommit(commit);
             if (byWebhook) {
                 status.setWebhookCommit(commit);
@@ -40,6 +44,32 @@ public class PollingStatusWriter {
                 status.setLastPollingTriggered(at.toString());
             }
         });
+        return written && recordSource(ref, source);
+    }
+
+    /**
+     * After the commit, which source it came from ({@link PolledSource}): until then job-service takes a commit
+     * recorded under another source for none. Written only when it changes (a repo, branch or revision edit).
+     */
+    private boolean recordSource(GitRepoRef ref, RepoSpec source) {
+        String digest = PolledSource.of(source.repo(), source.branch(), source.revision());
+        var resource = client.resources(GitRepo.class).inNamespace(ref.namespace()).withName(ref.name());
+        GitRepo current = resource.get();
+        if (current == null || !ref.uid().equals(current.getMetadata().getUid())) {
+            return false;
+        }
+        var annotations = current.getMetadata().getAnnotations();
+        if (annotations != null && digest.equals(annotations.get(PolledSource.ANNOTATION))) {
+            return true;
+        }
+        resource.edit(g -> {
+            if (g.getMetadata().getAnnotations() == null) {
+                g.getMetadata().setAnnotations(new java.util.HashMap<>());
+            }
+            g.getMetadata().getAnnotations().put(PolledSource.ANNOTATION, digest);
+            return g;
+        });
+        return true;
     }
 
     public void polled(GitRepoRef ref, Instant triggered, boolean ok, String message) {

@@ -10,7 +10,6 @@ import jakarta.inject.Inject;
 import io.gitjob.events.GitRepoEvent.CommitSource;
 import io.gitjob.events.GitRepoKey;
 import io.gitjob.gitrepo.GitRepo;
-import io.gitjob.watcher.GitRepoEventFactory;
 import io.gitjob.watcher.GitRepoTracker;
 import io.gitjob.watcher.poll.RefSelection.Head;
 import io.gitjob.watcher.webhook.WebhookPayloads.Push;
@@ -35,18 +34,31 @@ public class WebhookFanOut {
     public List<GitRepoKey> pushed(Push push, Collection<GitRepo> cluster) {
         List<GitRepoKey> matched = new ArrayList<>();
         Head head = new Head(push.commit(), push.branch());
+        RuntimeException first = null;
         for (GitRepoTracker.Match match : tracker.matching(spec -> PushMatch.matches(push, spec), cluster)) {
             matched.add(match.key());
             if (match.state() == null) {
                 continue; // owned but not rebuilt yet: its first poll finds the head
             }
-            if (match.owned()) {
-                tracker.commitFetched(match.state().gitRepo(), match.state().spec(), head, 0, CommitSource.WEBHOOK);
-            } else {
-                tracker.record(match.state().gitRepo(), GitRepoEventFactory.commitDetected(match.state(),
-                        push.branch(), push.commit(), 0, CommitSource.WEBHOOK, java.time.Instant.now()),
-                        push.commit(), CommitSource.WEBHOOK);
+            // One GitRepo that cannot be recorded (the API server or the broker refused) must not cost the others
+            // their push: providers do not all deliver a failed webhook again.
+            try {
+                if (match.owned()) {
+                    tracker.commitFetched(match.state().gitRepo(), match.state().spec(), head, 0,
+                            CommitSource.WEBHOOK);
+                } else {
+                    tracker.recordPushForOther(match.state(), push.branch(), push.commit());
+                }
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
             }
+        }
+        if (first != null) {
+            throw first;
         }
         return matched;
     }
