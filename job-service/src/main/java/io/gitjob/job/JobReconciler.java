@@ -1,7 +1,6 @@
 package io.gitjob.job;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -194,14 +193,5 @@ public class JobReconciler {
         String dryRun = Boolean.toString(executor.dryRun());
         decision.actions().forEach(a -> registry.counter("gitjob.job.actions", "action",
                 a.getClass().getSimpleName(), "dry_run", dryRun).increment());
-    }
-
-    /** Keys waiting or being reconciled, for tests. */
-    public int queueDepth() {
-        return queue.depth();
-    }
-
-    List<GitRepoKey> knownKeys() {
-        return cache.keys();
     }
 }
