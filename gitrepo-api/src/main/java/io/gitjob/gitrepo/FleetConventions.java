@@ -1,5 +1,7 @@
 package io.gitjob.gitrepo;
 
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+
 /**
  * Names Fleet gives to the objects around a GitRepo (rancher/fleet v0.16.1), which gitjob must use as Fleet does
  * so that Fleet's other controllers, its CLI and the Rancher UI find what gitjob makes, and gitjob finds what
@@ -32,6 +34,20 @@ public final class FleetConventions {
     /** Fleet's gitjob adds it to every GitRepo and removes it once the GitRepo's Bundles are purged. */
     public static final String GITREPO_FINALIZER = "fleet.cattle.io/gitrepo-finalizer";
 
+    /**
+     * Fleet's kinds for Fabric8's generic client, with their plurals spelled out: Fabric8 would otherwise ask API
+     * discovery for them on every call, which a mock API server does not answer.
+     */
+    public static final ResourceDefinitionContext BUNDLES = context(BUNDLE_KIND, BUNDLE_PLURAL);
+    public static final ResourceDefinitionContext BUNDLE_DEPLOYMENTS = context(BUNDLE_DEPLOYMENT_KIND,
+            BUNDLE_DEPLOYMENT_PLURAL);
+    public static final ResourceDefinitionContext IMAGE_SCANS = context(IMAGE_SCAN_KIND, IMAGE_SCAN_PLURAL);
+
     private FleetConventions() {
+    }
+
+    private static ResourceDefinitionContext context(String kind, String plural) {
+        return new ResourceDefinitionContext.Builder().withGroup(GROUP).withVersion(VERSION).withKind(kind)
+                .withPlural(plural).withNamespaced(true).build();
     }
 }

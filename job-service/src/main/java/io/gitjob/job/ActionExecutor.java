@@ -15,10 +15,13 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.gitjob.gitrepo.GitRepo;
+import io.gitjob.gitrepo.JobMode;
 import io.gitjob.job.cluster.ClusterState;
+import io.gitjob.job.cluster.GitRepoRelease;
 import io.gitjob.job.cluster.GitRepoStatusWriter;
 import io.gitjob.job.decision.Action;
 import io.gitjob.job.decision.JobView;
+import io.gitjob.job.mode.JobModes;
 import io.gitjob.job.template.JobFactory;
 import io.gitjob.support.Tracing;
 import io.gitjob.support.Transient;
@@ -49,6 +52,12 @@ public class ActionExecutor {
     @Inject
     Tracing tracing;
 
+    @Inject
+    GitRepoRelease release;
+
+    @Inject
+    JobModes modes;
+
     @ConfigProperty(name = "gitjob.dry-run", defaultValue = "false")
     boolean dryRun;
 
@@ -71,13 +80,29 @@ public class ActionExecutor {
             } else if (action instanceof Action.CreateJob create) {
                 createJob(gitRepo, create);
             } else if (action instanceof Action.AdoptJob adopt) {
-                adopt(adopt.job());
+                adopt(adopt.job(), gitRepo);
             } else if (action instanceof Action.CompleteSucceededJob done) {
-                inJobsTrace(done.job(), "job succeeded", () -> completeSucceeded(done));
+                inJobsTrace(done.job(), "job succeeded", () -> completeSucceeded(done, ownsReady(gitRepo)));
             } else if (action instanceof Action.ReportFailedJob failed) {
-                inJobsTrace(failed.job(), "job failed", () -> reportFailed(failed));
+                inJobsTrace(failed.job(), "job failed", () -> reportFailed(failed, ownsReady(gitRepo)));
+            } else if (action instanceof Action.AddFinalizer) {
+                release.addFinalizer(gitRepo);
+            } else if (action instanceof Action.ReleaseGitRepo) {
+                release.release(gitRepo);
+            } else if (action instanceof Action.RefuseGitRepo refuse) {
+                status.notAccepted(ClusterState.view(gitRepo).ref(), refuse.message());
+                LOG.warnf("GitRepo %s/%s: no Job can be made: %s", gitRepo.getMetadata().getNamespace(),
+                        gitRepo.getMetadata().getName(), refuse.message());
             }
         }
+    }
+
+    /**
+     * In fleet mode the GitRepo's {@code Ready} condition tells whether its Bundles are ready (Fleet's status
+     * reconciler, {@link io.gitjob.job.readiness}); only a standalone GitRepo's Ready follows its Job.
+     */
+    private boolean ownsReady(GitRepo gitRepo) {
+        return gitRepo == null || modes.of(gitRepo).mode() != JobMode.FLEET;
     }
 
     private void createJob(GitRepo gitRepo, Action.CreateJob create) {
@@ -108,15 +133,17 @@ public class ActionExecutor {
         }
         events.created(ref, create.generation(), create.forceSyncGeneration(), create.jobName(),
                 created.getMetadata().getUid(), create.commit());
-        status.jobCreated(ref, create.jobName(), create.commit(), create.generation(), create.forceSyncGeneration());
+        status.jobCreated(ref, create.jobName(), create.commit(), create.generation(), create.forceSyncGeneration(),
+                ownsReady(gitRepo));
         LOG.infof("Created Job %s/%s for commit %s (generation %d, forceSyncGeneration %d)",
                 ref.namespace(), create.jobName(), create.commit(), create.generation(), create.forceSyncGeneration());
     }
 
-    private void adopt(JobView job) {
+    private void adopt(JobView job, GitRepo gitRepo) {
         events.created(job.gitRepo(), job.generation(), job.forceSyncGeneration(), job.name(), job.uid(),
                 job.commit());
-        status.jobCreated(job.gitRepo(), job.name(), job.commit(), job.generation(), job.forceSyncGeneration());
+        status.jobCreated(job.gitRepo(), job.name(), job.commit(), job.generation(), job.forceSyncGeneration(),
+                ownsReady(gitRepo));
         LOG.infof("Adopted Job %s/%s for commit %s: its creation is recorded now", job.gitRepo().namespace(),
                 job.name(), job.commit());
     }
@@ -126,10 +153,11 @@ public class ActionExecutor {
      * Job (the janitor deleting it while the broker is away, a ttlSecondsAfterFinished in a template). Then the
      * event, then the delete: a repeat of any step is harmless while the Job is still there.
      */
-    private void completeSucceeded(Action.CompleteSucceededJob done) {
+    private void completeSucceeded(Action.CompleteSucceededJob done, boolean ownsReady) {
         JobView job = done.job();
         if (done.markApplied()) {
-            status.jobSucceeded(job.gitRepo(), job.name(), job.commit(), job.generation(), job.forceSyncGeneration());
+            status.jobSucceeded(job.gitRepo(), job.name(), job.commit(), job.generation(), job.forceSyncGeneration(),
+                    ownsReady);
         }
         events.succeeded(job, done.durationSeconds());
         deleteJob(job);
@@ -138,13 +166,14 @@ public class ActionExecutor {
                 done.durationSeconds());
     }
 
-    private void reportFailed(Action.ReportFailedJob failed) {
+    private void reportFailed(Action.ReportFailedJob failed, boolean ownsReady) {
         JobView job = failed.job();
-        String message = terminationMessage(job);
+        // A Job whose Pod never started has no termination message: the Pod's waiting reason says it all.
+        String message = job.stuck() ? job.failureReason() : terminationMessage(job);
         events.failed(job, message);
         if (failed.markStalled()) {
             status.jobFailed(job.gitRepo(), job.name(), job.commit(), job.generation(), job.forceSyncGeneration(),
-                    message == null ? job.failureReason() : message);
+                    message == null ? job.failureReason() : message, ownsReady);
         }
         client.batch().v1().jobs().inNamespace(job.gitRepo().namespace()).withName(job.name())
                 .edit(j -> {
@@ -217,6 +246,12 @@ public class ActionExecutor {
             return "record Job " + s.job().name() + " as succeeded and delete it";
         } else if (action instanceof Action.ReportFailedJob f) {
             return "report Job " + f.job().name() + " as failed and keep it";
+        } else if (action instanceof Action.AddFinalizer) {
+            return "add " + io.gitjob.gitrepo.FleetConventions.GITREPO_FINALIZER + " to the GitRepo";
+        } else if (action instanceof Action.ReleaseGitRepo) {
+            return "purge the GitRepo's Bundles and remove " + io.gitjob.gitrepo.FleetConventions.GITREPO_FINALIZER;
+        } else if (action instanceof Action.RefuseGitRepo r) {
+            return "set the GitRepo's Accepted condition False: " + r.message();
         }
         return action.toString();
     }

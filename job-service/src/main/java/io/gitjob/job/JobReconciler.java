@@ -1,6 +1,7 @@
 package io.gitjob.job;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +18,10 @@ import io.gitjob.events.Topics;
 import io.gitjob.gitrepo.GitRepo;
 import io.gitjob.job.cluster.ClusterCache;
 import io.gitjob.job.cluster.ClusterState;
+import io.gitjob.job.cluster.GitRepoRelease;
+import io.gitjob.job.cluster.PodStartFailure;
+import io.gitjob.job.cluster.ShardSelection;
+import io.gitjob.job.mode.JobModes;
 import io.gitjob.job.decision.Decision;
 import io.gitjob.job.decision.JobDecisions;
 import io.gitjob.support.PartitionOwnership;
@@ -49,6 +54,19 @@ public class JobReconciler {
 
     @Inject
     ActionExecutor executor;
+
+    @Inject
+    JobModes modes;
+
+    @Inject
+    ShardSelection shards;
+
+    /** A Pod that waits for a node longer than this makes its Job a failure gitjob reports. Default 5m. */
+    @ConfigProperty(name = "gitjob.job.unschedulable-timeout", defaultValue = "5m")
+    Duration unschedulableTimeout;
+
+    @ConfigProperty(name = "gitjob.job.resync-period", defaultValue = "5m")
+    Duration resyncPeriod;
 
     @Inject
     Tracing tracing;
@@ -105,6 +123,14 @@ public class JobReconciler {
                 queue.addAfter(key, gitRepoChangeDelay);
             }
         }, this::trigger);
+        sweeps.execute(this::refreshModes);
+    }
+
+    /** Whether Fleet is there, asked at start until answered, then on every resync. */
+    private void refreshModes() {
+        modes.refresh();
+        sweeps.schedule(this::refreshModes, modes.known() ? resyncPeriod.toMillis() : 2000,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** Queues every GitRepo the caches know (those owned), once the caches have listed everything. */
@@ -148,20 +174,28 @@ public class JobReconciler {
             traces.remove(key);
             return; // moved to another replica while queued: it reconciles it there
         }
-        if (!cache.synced()) {
+        if (!cache.synced() || !modes.known()) {
             queue.addAfter(key, Duration.ofSeconds(1));
             return;
         }
-        Decision cached = JobDecisions.reconcile(ClusterState.view(cache.gitRepo(key)),
-                ClusterState.views(cache.jobsOf(key)));
+        Instant now = Instant.now();
+        var cachedJobs = cache.jobsOf(key);
+        Decision cached = JobDecisions.reconcile(ClusterState.view(cache.gitRepo(key), modes::of),
+                ClusterState.views(cachedJobs, cache::podsOf, now, unschedulableTimeout));
+        recheckUnschedulable(key, cachedJobs, now);
         if (cached.isNothing()) {
             LOG.debugf("%s: %s", key, cached.reason());
             forgetTraceIfDone(key);
             return;
         }
         Optional<GitRepo> gitRepo = cluster.gitRepo(key);
-        Decision decision = JobDecisions.reconcile(ClusterState.view(gitRepo),
-                ClusterState.views(cluster.jobsOf(key)));
+        if (gitRepo.isPresent() && !shards.manages(gitRepo.get())) {
+            LOG.debugf("%s: of another shard than '%s': not this installation's", key, shards.shard().id());
+            return;
+        }
+        Decision decision = JobDecisions.reconcile(ClusterState.view(gitRepo, modes::of),
+                ClusterState.views(cluster.jobsOf(key), j -> cluster.podsOf(key.namespace(), j.getMetadata()
+                        .getName()), now, unschedulableTimeout));
         if (decision.isNothing()) {
             LOG.debugf("%s: %s (the cache was behind)", key, decision.reason());
             return;
@@ -172,6 +206,9 @@ public class JobReconciler {
         try {
             tracing.inSpan("reconcile", io.opentelemetry.api.trace.SpanKind.INTERNAL, parent, null,
                     () -> executor.execute(decision.actions(), gitRepo.orElse(null)));
+        } catch (GitRepoRelease.Requeue wait) {
+            LOG.infof("%s: %s; looked at again in %s", key, wait.getMessage(), wait.after());
+            queue.addAfter(key, wait.after());
         } catch (RuntimeException e) {
             if (trace != null) {
                 traces.putIfAbsent(key, trace);
@@ -179,6 +216,14 @@ public class JobReconciler {
             throw e;
         }
         count(decision);
+    }
+
+    /** An unschedulable Pod changes nothing when its time is up: the GitRepo is looked at again then. */
+    private void recheckUnschedulable(GitRepoKey key, java.util.List<io.fabric8.kubernetes.api.model.batch.v1.Job> jobs,
+            Instant now) {
+        jobs.stream().flatMap(j -> PodStartFailure.unschedulableDeadline(cache.podsOf(j), unschedulableTimeout)
+                .stream()).filter(deadline -> deadline.isAfter(now)).min(Instant::compareTo)
+                .ifPresent(deadline -> queue.addAfter(key, Duration.between(now, deadline).plusSeconds(1)));
     }
 
     /** A GitRepo gone from the cache, or a trace nobody acted on for a while, is not kept. */

@@ -13,6 +13,8 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -36,33 +38,49 @@ public class ClusterCache {
     @Inject
     KubernetesClient client;
 
+    @Inject
+    ShardSelection shards;
+
     /** Every object is handed in again this often: the periodic resync of every GitRepo (no API request). */
     @ConfigProperty(name = "gitjob.job.resync-period", defaultValue = "5m")
     Duration resyncPeriod;
 
     private SharedIndexInformer<GitRepo> gitRepos;
     private SharedIndexInformer<Job> jobs;
+    private SharedIndexInformer<Pod> pods;
+    private static final String BY_JOB = "job";
 
     /**
      * Starts both informers; {@code gitRepoChanged} and {@code jobChanged} hear the GitRepo key of every change.
      * Does not wait for the caches to sync.
      */
     public void start(Consumer<GitRepoKey> gitRepoChanged, Consumer<GitRepoKey> jobChanged) {
-        gitRepos = client.resources(GitRepo.class).inAnyNamespace().runnableInformer(resyncPeriod.toMillis());
+        gitRepos = shards.select(client.resources(GitRepo.class).inAnyNamespace())
+                .runnableInformer(resyncPeriod.toMillis());
         gitRepos.addEventHandler(ClusterCache.<GitRepo>handler(g -> Optional.of(new GitRepoKey(g.getMetadata().getNamespace(),
                 g.getMetadata().getName())), gitRepoChanged));
-        jobs = client.batch().v1().jobs().inAnyNamespace()
-                .withLabel(JobConventions.MANAGED_BY_LABEL, JobConventions.MANAGED_BY_VALUE)
+        jobs = shards.select(client.batch().v1().jobs().inAnyNamespace()
+                .withLabel(JobConventions.MANAGED_BY_LABEL, JobConventions.MANAGED_BY_VALUE))
                 .runnableInformer(resyncPeriod.toMillis());
         jobs.addIndexers(Map.of(BY_GITREPO, job -> ClusterCache.keyOf(job).map(k -> List.of(k.toString()))
                 .orElse(List.of())));
         jobs.addEventHandler(handler(ClusterCache::keyOf, jobChanged));
+        // A Pod that cannot start never changes its Job: only the Pod tells (an image that cannot be pulled).
+        pods = client.pods().inAnyNamespace()
+                .withLabel(JobConventions.MANAGED_BY_LABEL, JobConventions.MANAGED_BY_VALUE)
+                .runnableInformer(resyncPeriod.toMillis());
+        pods.addIndexers(Map.of(BY_JOB, pod -> jobNameOf(pod).map(n -> List.of(pod.getMetadata().getNamespace()
+                + "/" + n)).orElse(List.of())));
+        pods.addEventHandler(handler(ClusterCache::keyOf, jobChanged));
+        pods.exceptionHandler((started, t) -> retry("Pod", t));
         // The API server may be away at start or for minutes later: list and watch again, for ever.
         gitRepos.exceptionHandler((started, t) -> retry("GitRepo", t));
         jobs.exceptionHandler((started, t) -> retry("Job", t));
         gitRepos.start();
         jobs.start();
-        LOG.infof("Informing GitRepos and gitjob's Jobs in all namespaces; resync every %s", resyncPeriod);
+        pods.start();
+        LOG.infof("Informing GitRepos, gitjob's Jobs and their Pods in all namespaces (shard '%s'); resync every %s",
+                shards.shard().id(), resyncPeriod);
     }
 
     private static boolean retry(String kind, Throwable t) {
@@ -77,10 +95,14 @@ public class ClusterCache {
         if (jobs != null) {
             jobs.stop();
         }
+        if (pods != null) {
+            pods.stop();
+        }
     }
 
     public boolean synced() {
-        return gitRepos != null && jobs != null && gitRepos.hasSynced() && jobs.hasSynced();
+        return gitRepos != null && jobs != null && pods != null && gitRepos.hasSynced() && jobs.hasSynced()
+                && pods.hasSynced();
     }
 
     public Optional<GitRepo> gitRepo(GitRepoKey key) {
@@ -89,6 +111,18 @@ public class ClusterCache {
 
     public List<Job> jobsOf(GitRepoKey key) {
         return jobs.getIndexer().byIndex(BY_GITREPO, key.toString());
+    }
+
+    public List<Pod> podsOf(Job job) {
+        return pods.getIndexer().byIndex(BY_JOB, job.getMetadata().getNamespace() + "/" + job.getMetadata().getName());
+    }
+
+    static Optional<String> jobNameOf(Pod pod) {
+        var labels = pod.getMetadata().getLabels();
+        if (labels == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(labels.getOrDefault(ClusterState.JOB_NAME_LABEL, labels.get("job-name")));
     }
 
     /** Every GitRepo key the caches know: the GitRepos and the owners of the Jobs (a deleted GitRepo's too). */
@@ -100,8 +134,8 @@ public class ClusterCache {
         return keys;
     }
 
-    /** The GitRepo a Job belongs to: its namespace and gitjob's GitRepo label, as the fresh list selects. */
-    static Optional<GitRepoKey> keyOf(Job job) {
+    /** The GitRepo a Job or its Pod belongs to: its namespace and gitjob's GitRepo label, as the fresh list selects. */
+    static Optional<GitRepoKey> keyOf(HasMetadata job) {
         var labels = job.getMetadata().getLabels();
         String name = labels == null ? null : labels.get(JobConventions.GITREPO_LABEL);
         return name == null || name.isBlank() ? Optional.empty()

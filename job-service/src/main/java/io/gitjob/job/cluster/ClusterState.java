@@ -1,23 +1,29 @@
 package io.gitjob.job.cluster;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gitjob.events.GitRepoKey;
 import io.gitjob.events.GitRepoRef;
+import io.gitjob.gitrepo.FleetConventions;
 import io.gitjob.gitrepo.GitRepo;
+import io.gitjob.gitrepo.JobMode;
 import io.gitjob.gitrepo.GitRepoStatus;
 import io.gitjob.gitrepo.JobConventions;
 import io.gitjob.gitrepo.JobPhase;
 import io.gitjob.job.decision.GitRepoView;
 import io.gitjob.job.decision.JobView;
+import io.gitjob.job.mode.JobModes;
 
 /**
  * What job-service observes in the cluster read fresh from the API server, to confirm a decision the caches
@@ -35,6 +41,17 @@ public class ClusterState {
     @Inject
     KubernetesClient client;
 
+    @Inject
+    ShardSelection shards;
+
+    /** The Pods of one Job, by the label Kubernetes puts on them. */
+    public List<Pod> podsOf(String namespace, String jobName) {
+        return client.pods().inNamespace(namespace).withLabel(JOB_NAME_LABEL, jobName).list().getItems();
+    }
+
+    /** Set by Kubernetes on every Pod of a Job (1.27 and later; {@code job-name} before). */
+    public static final String JOB_NAME_LABEL = "batch.kubernetes.io/job-name";
+
     public Optional<GitRepo> gitRepo(GitRepoKey key) {
         return Optional.ofNullable(client.resources(GitRepo.class).inNamespace(key.namespace()).withName(key.name())
                 .get());
@@ -42,17 +59,22 @@ public class ClusterState {
 
     /** The Jobs gitjob made for a GitRepo of this name (any uid: the decision tells them apart). */
     public List<Job> jobsOf(GitRepoKey key) {
-        return client.batch().v1().jobs().inNamespace(key.namespace())
+        return shards.select(client.batch().v1().jobs().inNamespace(key.namespace())
                 .withLabel(JobConventions.MANAGED_BY_LABEL, JobConventions.MANAGED_BY_VALUE)
-                .withLabel(JobConventions.GITREPO_LABEL, key.name())
+                .withLabel(JobConventions.GITREPO_LABEL, key.name()))
                 .list().getItems();
     }
 
-    public static Optional<GitRepoView> view(Optional<GitRepo> gitRepo) {
-        return gitRepo.map(ClusterState::view);
+    public static Optional<GitRepoView> view(Optional<GitRepo> gitRepo, Function<GitRepo, JobModes.Choice> modes) {
+        return gitRepo.map(g -> view(g, modes.apply(g)));
     }
 
+    /** The GitRepo as a standalone one: for its identity, where the mode does not matter. */
     public static GitRepoView view(GitRepo gitRepo) {
+        return view(gitRepo, new JobModes.Choice(JobMode.KUBECTL, null));
+    }
+
+    public static GitRepoView view(GitRepo gitRepo, JobModes.Choice mode) {
         var meta = gitRepo.getMetadata();
         var spec = gitRepo.getSpec();
         GitRepoStatus status = gitRepo.getStatus() == null ? new GitRepoStatus() : gitRepo.getStatus();
@@ -68,11 +90,40 @@ public class ClusterState {
                 blankToNull(status.getCommit()),
                 status.getObservedGeneration() == null ? 0 : status.getObservedGeneration(),
                 status.getUpdateGeneration() == null ? 0 : status.getUpdateGeneration(),
-                status.getGitJobStatus());
+                status.getGitJobStatus(),
+                mode.mode(), mode.problem(), notAccepted(status),
+                meta.getFinalizers() != null && meta.getFinalizers().contains(FleetConventions.GITREPO_FINALIZER));
     }
+
+    private static String notAccepted(GitRepoStatus status) {
+        return status.getConditions().stream()
+                .filter(c -> ACCEPTED.equals(c.getType()) && "False".equals(c.getStatus()))
+                .map(c -> c.getMessage() == null ? "" : c.getMessage()).findFirst().orElse(null);
+    }
+
+    /** Fleet's condition saying whether the GitRepo could be reconciled, and why not. */
+    public static final String ACCEPTED = "Accepted";
 
     public static List<JobView> views(List<Job> jobs) {
         return jobs.stream().map(ClusterState::view).flatMap(Optional::stream).toList();
+    }
+
+    /**
+     * The Jobs with what their Pods say: a Job Kubernetes counts active whose Pod cannot start is failed for
+     * gitjob ({@link PodStartFailure}).
+     */
+    public static List<JobView> views(List<Job> jobs, Function<Job, List<Pod>> pods, Instant now,
+            Duration unschedulableTimeout) {
+        return jobs.stream().map(job -> view(job).map(v -> {
+            if (v.phase() != JobPhase.RUNNING || v.deleting()) {
+                return v;
+            }
+            return PodStartFailure.of(pods.apply(job), now, unschedulableTimeout)
+                    .map(reason -> new JobView(v.name(), v.uid(), v.resourceVersion(), v.gitRepo(), v.commit(),
+                            v.generation(), v.forceSyncGeneration(), JobPhase.FAILED, v.startTime(), null, reason,
+                            v.failureReported(), false, v.traceparent(), true))
+                    .orElse(v);
+        })).flatMap(Optional::stream).toList();
     }
 
     /** A Job without a GitRepo controller ownerReference is not one of ours to act on: empty. */

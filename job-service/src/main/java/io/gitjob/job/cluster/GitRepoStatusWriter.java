@@ -27,40 +27,64 @@ public class GitRepoStatusWriter {
 
     Clock clock = Clock.systemUTC();
 
-    public void jobCreated(GitRepoRef ref, String jobName, String commit, long generation, long forceSync) {
+    /**
+     * @param ownsReady whether the Job's state is the GitRepo's readiness (standalone); in fleet mode Ready says
+     *        whether its Bundles are ready, and is written from them
+     */
+    public void jobCreated(GitRepoRef ref, String jobName, String commit, long generation, long forceSync,
+            boolean ownsReady) {
         edit(ref, status -> {
             names(status, commit, generation, forceSync);
             status.setGitJobStatus(GitRepoView.IN_PROGRESS);
+            accepted(status);
             GitRepoConditions.set(status.getConditions(), "Reconciling", "True", "JobCreated",
                     "Job " + jobName + " applies commit " + commit, now());
             GitRepoConditions.set(status.getConditions(), "Stalled", "False", "JobCreated", "", now());
-            GitRepoConditions.set(status.getConditions(), "Ready", "False", "Applying",
-                    "Job " + jobName + " is applying commit " + commit, now());
+            if (ownsReady) {
+                GitRepoConditions.set(status.getConditions(), "Ready", "False", "Applying",
+                        "Job " + jobName + " is applying commit " + commit, now());
+            }
         });
     }
 
-    public void jobSucceeded(GitRepoRef ref, String jobName, String commit, long generation, long forceSync) {
+    public void jobSucceeded(GitRepoRef ref, String jobName, String commit, long generation, long forceSync,
+            boolean ownsReady) {
         edit(ref, status -> {
             names(status, commit, generation, forceSync);
             status.setGitJobStatus(GitRepoView.CURRENT);
             GitRepoConditions.set(status.getConditions(), "Reconciling", "False", "JobSucceeded", "", now());
             GitRepoConditions.set(status.getConditions(), "Stalled", "False", "JobSucceeded", "", now());
-            GitRepoConditions.set(status.getConditions(), "Ready", "True", "JobSucceeded",
-                    "commit " + commit + " applied by Job " + jobName, now());
+            if (ownsReady) {
+                GitRepoConditions.set(status.getConditions(), "Ready", "True", "JobSucceeded",
+                        "commit " + commit + " applied by Job " + jobName, now());
+            }
         });
     }
 
     public void jobFailed(GitRepoRef ref, String jobName, String commit, long generation, long forceSync,
-            String message) {
+            String message, boolean ownsReady) {
         edit(ref, status -> {
             names(status, commit, generation, forceSync);
             status.setGitJobStatus(GitRepoView.FAILED);
             GitRepoConditions.set(status.getConditions(), "Reconciling", "False", "JobFailed", "", now());
             GitRepoConditions.set(status.getConditions(), "Stalled", "True", "JobFailed",
                     "Job " + jobName + " failed: " + message, now());
-            GitRepoConditions.set(status.getConditions(), "Ready", "False", "JobFailed",
-                    "Job " + jobName + " failed; it is kept for troubleshooting", now());
+            if (ownsReady) {
+                GitRepoConditions.set(status.getConditions(), "Ready", "False", "JobFailed",
+                        "Job " + jobName + " failed; it is kept for troubleshooting", now());
+            }
         });
+    }
+
+    /** Fleet's Accepted=False, reason Error: the GitRepo cannot be reconciled as it is, and why. */
+    public void notAccepted(GitRepoRef ref, String message) {
+        edit(ref, status -> GitRepoConditions.set(status.getConditions(), ClusterState.ACCEPTED, "False", "Error",
+                message, now()));
+    }
+
+    /** Fleet's Accepted=True after a reconcile that went through: no reason, no message. */
+    private void accepted(GitRepoStatus status) {
+        GitRepoConditions.set(status.getConditions(), ClusterState.ACCEPTED, "True", "", "", now());
     }
 
     private static void names(GitRepoStatus status, String commit, long generation, long forceSync) {

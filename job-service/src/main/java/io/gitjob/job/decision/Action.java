@@ -36,4 +36,23 @@ public sealed interface Action {
     /** Publish job failed, keep the Job, mark it reported; show the failure in the status where it is current. */
     record ReportFailedJob(JobView job, boolean markStalled) implements Action {
     }
+
+    /**
+     * Add {@code fleet.cattle.io/gitrepo-finalizer}, as Fleet's gitjob does to every GitRepo it manages: the
+     * GitRepo then stays until its Bundles are purged ({@link ReleaseGitRepo}).
+     */
+    record AddFinalizer() implements Action {
+    }
+
+    /**
+     * The GitRepo is being deleted and carries Fleet's finalizer: delete its Bundles and ImageScans, and its
+     * target namespace where {@code deleteNamespace} asks (as Fleet), then remove the finalizer so the API server
+     * lets it go. Bundles still on their way out make the executor come back later.
+     */
+    record ReleaseGitRepo() implements Action {
+    }
+
+    /** No Job can be made for the GitRepo as it is: say why in its {@code Accepted} condition (False). */
+    record RefuseGitRepo(String message) implements Action {
+    }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.gitjob.events.GitJobEvent.TerminationCause;
+import io.gitjob.gitrepo.JobMode;
 
 /**
  * job-service's one rule: a pure function of a GitRepo as it is now and its Jobs to the {@link Decision} that
@@ -30,8 +31,22 @@ public final class JobDecisions {
         List<Action> actions = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
         terminateJobsOfGoneGitRepos(current, jobs, actions, reasons);
+        if (current != null && current.deleting() && current.fleetFinalizer()) {
+            actions.add(new Action.ReleaseGitRepo());
+            reasons.add("GitRepo is being deleted: its Bundles are purged, then Fleet's finalizer is removed");
+        }
         if (current == null || current.deleting()) {
             return decision(actions, reasons, current == null ? "GitRepo does not exist" : "GitRepo is being deleted");
+        }
+        if (current.modeProblem() != null) {
+            if (!current.modeProblem().equals(current.notAccepted())) {
+                actions.add(new Action.RefuseGitRepo(current.modeProblem()));
+            }
+            return decision(actions, reasons, "no Job can be made: " + current.modeProblem());
+        }
+        if (current.mode() == JobMode.FLEET && !current.fleetFinalizer()) {
+            actions.add(new Action.AddFinalizer());
+            reasons.add("fleet mode: Fleet's finalizer keeps the GitRepo until its Bundles are purged");
         }
         List<JobView> own = jobs.stream().filter(j -> j.gitRepo().uid().equals(current.ref().uid())).toList();
         String wanted = wantedJobName(current);
@@ -53,7 +68,7 @@ public final class JobDecisions {
         // Fleet's order: the Job of an older state is deleted before the next one starts, so two applies of one
         // GitRepo never race and the last to finish never wins by chance.
         for (JobView job : own) {
-            if (job.running() && !job.name().equals(wanted)) {
+            if (job.active() && !job.name().equals(wanted)) {
                 actions.add(new Action.TerminateJob(job, causeOfReplacing(job, current)));
                 reasons.add("Job " + job.name() + " is replaced");
             }
@@ -137,7 +152,7 @@ public final class JobDecisions {
             List<String> reasons) {
         for (JobView job : jobs) {
             boolean gone = current == null || current.deleting() || !job.gitRepo().uid().equals(current.ref().uid());
-            if (gone && job.running()) {
+            if (gone && job.active()) {
                 actions.add(new Action.TerminateJob(job, TerminationCause.GITREPO_DELETED));
                 reasons.add("Job " + job.name() + " belongs to a deleted GitRepo");
             }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import io.gitjob.events.GitJobEvent.TerminationCause;
 import io.gitjob.events.GitRepoRef;
+import io.gitjob.gitrepo.JobMode;
 import io.gitjob.gitrepo.JobPhase;
 
 /** The one rule, state by state: (GitRepo as it is, its Jobs) to actions, with no broker or API server. */
@@ -231,6 +232,88 @@ class JobDecisionsTest {
         var a = (Action.CreateJob) single(JobDecisions.reconcile(Optional.of(gitRepo("c1", 4, 2)), List.of()));
         var b = (Action.CreateJob) single(JobDecisions.reconcile(Optional.of(gitRepo("c1", 4, 2)), List.of()));
         assertEquals(a, b);
+    }
+
+    @Test
+    void inFleetModeFleetsFinalizerIsAddedBeforeTheFirstJob() {
+        var g = fleet(gitRepo("c1", 1, 0), false);
+        var decision = JobDecisions.reconcile(Optional.of(g), List.of());
+        assertEquals(2, decision.actions().size(), decision.toString());
+        assertInstanceOf(Action.AddFinalizer.class, decision.actions().get(0));
+        assertInstanceOf(Action.CreateJob.class, decision.actions().get(1));
+        // Already there: only the Job; a standalone GitRepo never gets it.
+        assertInstanceOf(Action.CreateJob.class, single(JobDecisions.reconcile(Optional.of(fleet(gitRepo("c1", 1, 0),
+                true)), List.of())));
+        assertInstanceOf(Action.CreateJob.class, single(JobDecisions.reconcile(Optional.of(gitRepo("c1", 1, 0)),
+                List.of())));
+    }
+
+    @Test
+    void aDeletedGitRepoWithFleetsFinalizerIsReleasedWhateverTheModeAndMadeNoJob() {
+        var deletingFleet = fleet(deleting(gitRepo("c1", 1, 0)), true);
+        String name = JobNames.name("simple", "uid-1", REPO, "c1", 1, 0);
+        var decision = JobDecisions.reconcile(Optional.of(deletingFleet), List.of(job(name, "c1", 1, 0,
+                JobPhase.RUNNING)));
+        assertEquals(2, decision.actions().size(), decision.toString());
+        assertInstanceOf(Action.TerminateJob.class, decision.actions().get(0));
+        assertInstanceOf(Action.ReleaseGitRepo.class, decision.actions().get(1));
+        // Made under Fleet and deleted while gitjob runs standalone: the finalizer goes too.
+        var standaloneWithFleetsFinalizer = withMode(deleting(gitRepo("c1", 1, 0)), JobMode.KUBECTL, null, null, true);
+        assertInstanceOf(Action.ReleaseGitRepo.class, single(JobDecisions.reconcile(
+                Optional.of(standaloneWithFleetsFinalizer), List.of())));
+        // Without the finalizer there is nothing to release.
+        assertTrue(JobDecisions.reconcile(Optional.of(deleting(gitRepo("c1", 1, 0))), List.of()).isNothing());
+    }
+
+    @Test
+    void anUnknownJobModeIsRefusedOnceAndMakesNoJob() {
+        String problem = "annotation gitjob.io/job-mode=helm names no job mode (fleet or kubectl)";
+        var refused = assertInstanceOf(Action.RefuseGitRepo.class, single(JobDecisions.reconcile(
+                Optional.of(withMode(gitRepo("c1", 1, 0), null, problem, null, false)), List.of())));
+        assertEquals(problem, refused.message());
+        assertTrue(JobDecisions.reconcile(Optional.of(withMode(gitRepo("c1", 1, 0), null, problem, problem, false)),
+                List.of()).isNothing(), "already said: not written again on every resync");
+    }
+
+    @Test
+    void aJobWhosePodCannotStartIsReportedOnceThenReplacedByTheNextCommit() {
+        String c1 = JobNames.name("simple", "uid-1", REPO, "c1", 1, 0);
+        var g = status(gitRepo("c1", 1, 0), "c1", 1, 0, GitRepoView.IN_PROGRESS);
+        var stuck = stuck(job(c1, "c1", 1, 0, JobPhase.RUNNING), false);
+        var report = assertInstanceOf(Action.ReportFailedJob.class, single(JobDecisions.reconcile(Optional.of(g),
+                List.of(stuck))));
+        assertTrue(report.markStalled());
+        var reported = status(gitRepo("c1", 1, 0), "c1", 1, 0, GitRepoView.FAILED);
+        assertTrue(JobDecisions.reconcile(Optional.of(reported), List.of(stuck(stuck, true))).isNothing());
+        // Kubernetes would retry its image for ever: a new commit terminates it like a running Job.
+        var next = status(gitRepo("c2", 1, 0), "c1", 1, 0, GitRepoView.FAILED);
+        var decision = JobDecisions.reconcile(Optional.of(next), List.of(stuck(stuck, true)));
+        assertEquals(2, decision.actions().size(), decision.toString());
+        var terminate = assertInstanceOf(Action.TerminateJob.class, decision.actions().get(0));
+        assertEquals(TerminationCause.NEW_COMMIT, terminate.cause());
+        assertInstanceOf(Action.CreateJob.class, decision.actions().get(1));
+    }
+
+    private static JobView stuck(JobView j, boolean reported) {
+        return new JobView(j.name(), j.uid(), j.resourceVersion(), j.gitRepo(), j.commit(), j.generation(),
+                j.forceSyncGeneration(), JobPhase.FAILED, j.startTime(), null,
+                "ErrImagePull (container fleet): pull access denied", reported, false, null, true);
+    }
+
+    private static GitRepoView deleting(GitRepoView g) {
+        return new GitRepoView(g.ref(), g.repo(), g.generation(), g.forceSyncGeneration(), g.paused(), true,
+                g.wantedCommit(), g.commit(), g.observedGeneration(), g.updateGeneration(), g.gitJobStatus());
+    }
+
+    private static GitRepoView fleet(GitRepoView g, boolean finalizer) {
+        return withMode(g, JobMode.FLEET, null, null, finalizer);
+    }
+
+    private static GitRepoView withMode(GitRepoView g, JobMode mode, String problem, String notAccepted,
+            boolean finalizer) {
+        return new GitRepoView(g.ref(), g.repo(), g.generation(), g.forceSyncGeneration(), g.paused(), g.deleting(),
+                g.wantedCommit(), g.commit(), g.observedGeneration(), g.updateGeneration(), g.gitJobStatus(), mode,
+                problem, notAccepted, finalizer);
     }
 
     private static Action single(Decision decision) {

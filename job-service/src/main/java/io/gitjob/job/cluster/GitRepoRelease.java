@@ -1,0 +1,141 @@
+package io.gitjob.job.cluster;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.gitjob.gitrepo.FleetConventions;
+import io.gitjob.gitrepo.GitRepo;
+import io.gitjob.job.mode.JobModes;
+
+/**
+ * Fleet's finalizer on a GitRepo, as Fleet's gitjob keeps it: added to every GitRepo managed in fleet mode;
+ * on delete, the GitRepo's Bundles (label {@code fleet.cattle.io/repo-name}) and ImageScans
+ * ({@code spec.gitrepoName}) are deleted and, once none is left, the target namespace where
+ * {@code deleteNamespace} asks and {@code keepResources} does not forbid, then the finalizer goes. Each step is
+ * safe to repeat; a step that has to wait throws {@link Requeue}.
+ */
+@ApplicationScoped
+public class GitRepoRelease {
+
+    private static final Logger LOG = Logger.getLogger(GitRepoRelease.class);
+    /** Fleet never deletes these, whatever a GitRepo's deleteNamespace says. */
+    static final Set<String> PROTECTED_NAMESPACES = Set.of("fleet-local", "cattle-fleet-system", "fleet-default",
+            "cattle-fleet-clusters-system", "default");
+    /** How soon to look again while Bundles or ImageScans are on their way out (Fleet waits the same way). */
+    static final Duration PURGE_RECHECK = Duration.ofSeconds(2);
+
+    @Inject
+    KubernetesClient client;
+
+    @Inject
+    JobModes modes;
+
+    /** Adds the finalizer on the GitRepo as read; a 409 (changed since) is retried from a fresh read. */
+    public void addFinalizer(GitRepo gitRepo) {
+        List<String> finalizers = new java.util.ArrayList<>(gitRepo.getMetadata().getFinalizers());
+        if (finalizers.contains(FleetConventions.GITREPO_FINALIZER)) {
+            return;
+        }
+        finalizers.add(FleetConventions.GITREPO_FINALIZER);
+        update(gitRepo, finalizers);
+        LOG.infof("Added %s to GitRepo %s/%s", FleetConventions.GITREPO_FINALIZER,
+                gitRepo.getMetadata().getNamespace(), gitRepo.getMetadata().getName());
+    }
+
+    /** Purges what the GitRepo made, then lets it go. */
+    public void release(GitRepo gitRepo) {
+        String namespace = gitRepo.getMetadata().getNamespace();
+        String name = gitRepo.getMetadata().getName();
+        if (modes.bundlesServed()) {
+            List<GenericKubernetesResource> bundles = client.genericKubernetesResources(FleetConventions.BUNDLES)
+                    .inNamespace(namespace).withLabel(FleetConventions.REPO_NAME_LABEL, name).list().getItems();
+            purge(FleetConventions.BUNDLES, bundles);
+            purge(FleetConventions.IMAGE_SCANS, imageScansOf(namespace, name));
+        }
+        purgeTargetNamespace(gitRepo);
+        List<String> finalizers = new java.util.ArrayList<>(gitRepo.getMetadata().getFinalizers());
+        if (finalizers.remove(FleetConventions.GITREPO_FINALIZER)) {
+            update(gitRepo, finalizers);
+            LOG.infof("GitRepo %s/%s: its Bundles are purged; removed %s", namespace, name,
+                    FleetConventions.GITREPO_FINALIZER);
+        }
+    }
+
+    private List<GenericKubernetesResource> imageScansOf(String namespace, String name) {
+        try {
+            return client.genericKubernetesResources(FleetConventions.IMAGE_SCANS).inNamespace(namespace).list().getItems().stream()
+                    .filter(scan -> name.equals(spec(scan).get("gitrepoName"))).toList();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                return List.of(); // a Fleet without image scans
+            }
+            throw e;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> spec(GenericKubernetesResource resource) {
+        Object spec = resource.getAdditionalProperties().get("spec");
+        return spec instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
+    }
+
+    /** Deletes what is not on its way out yet; while any is left, comes back later. */
+    private void purge(ResourceDefinitionContext kind, List<GenericKubernetesResource> objects) {
+        if (objects.isEmpty()) {
+            return;
+        }
+        for (GenericKubernetesResource object : objects) {
+            if (object.getMetadata().getDeletionTimestamp() == null) {
+                client.genericKubernetesResources(kind).inNamespace(object.getMetadata().getNamespace())
+                        .withName(object.getMetadata().getName()).delete();
+            }
+        }
+        throw new Requeue(objects.size() + " " + kind.getKind() + "(s) of the GitRepo are being deleted",
+                PURGE_RECHECK);
+    }
+
+    private void purgeTargetNamespace(GitRepo gitRepo) {
+        var spec = gitRepo.getSpec();
+        String target = spec == null ? null : spec.getTargetNamespace();
+        boolean delete = spec != null && Boolean.TRUE.equals(spec.getAdditionalProperties().get("deleteNamespace"))
+                && !Boolean.TRUE.equals(spec.getKeepResources());
+        if (!delete || target == null || target.isBlank() || PROTECTED_NAMESPACES.contains(target)
+                || target.startsWith("kube-")) {
+            return;
+        }
+        client.namespaces().withName(target).delete();
+        LOG.infof("GitRepo %s/%s asked for deleteNamespace: deleted namespace %s",
+                gitRepo.getMetadata().getNamespace(), gitRepo.getMetadata().getName(), target);
+    }
+
+    /** An update on the GitRepo as read (its resourceVersion): a concurrent change is a 409, retried fresh. */
+    private void update(GitRepo gitRepo, List<String> finalizers) {
+        gitRepo.getMetadata().setFinalizers(finalizers);
+        client.resource(gitRepo).update();
+    }
+
+    /** Not a failure: a step waits for the API server to finish something, and is looked at again. */
+    public static final class Requeue extends RuntimeException {
+        private final transient Duration after;
+
+        public Requeue(String message, Duration after) {
+            super(message, null, false, false);
+            this.after = after;
+        }
+
+        public Duration after() {
+            return after;
+        }
+    }
+}
