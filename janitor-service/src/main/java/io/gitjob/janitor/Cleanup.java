@@ -13,6 +13,7 @@ import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gitjob.gitrepo.Shard;
 import io.gitjob.events.GitJobEvent;
 import io.gitjob.events.GitRepoRef;
 import io.gitjob.janitor.CleanupDecision.DeleteReason;
@@ -47,6 +48,7 @@ public final class Cleanup {
     private final LongSupplier nanoTime;
     private final RateLimiter.Sleeper sleeper;
     private BooleanSupplier stopRequested = () -> false;
+    private Shard shard = Shard.defaultShard();
     private Consumer<DeleteReason> onDeleted = reason -> {
     };
 
@@ -69,6 +71,15 @@ public final class Cleanup {
         return this;
     }
 
+    /**
+     * Only the Jobs of this installation's shard ({@code gitjob.shard-id}): another installation's janitor, with
+     * its own settings, cleans its own. Default: the default shard.
+     */
+    public Cleanup inShard(Shard shard) {
+        this.shard = shard;
+        return this;
+    }
+
     /** Told of each Job actually deleted (not in a dry run), e.g. to count it. */
     public Cleanup onDeleted(Consumer<DeleteReason> listener) {
         this.onDeleted = listener;
@@ -77,7 +88,7 @@ public final class Cleanup {
 
     public RunSummary run(JanitorSettings settings) {
         long start = nanoTime.getAsLong();
-        JobLister lister = new JobLister(client, settings.batchSize());
+        JobLister lister = new JobLister(client, settings.batchSize(), shard);
         JobLister.Listing listing;
         JobLister.GitRepos gitRepos;
         try {

@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gitjob.events.GitJobEvent;
+import io.gitjob.gitrepo.Shard;
 import io.gitjob.support.KafkaMessages;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -25,6 +26,11 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
  */
 @ApplicationScoped
 public class CleanupRun {
+
+    /** This installation's shard (docs/operations.md, migration): its janitor cleans only that shard's Jobs. */
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = Shard.CONFIG_KEY)
+    Optional<String> shardId;
+
 
     private static final Logger LOG = Logger.getLogger(CleanupRun.class);
 
@@ -79,6 +85,7 @@ public class CleanupRun {
         }
         try {
             RunSummary summary = new Cleanup(client, this::publish)
+                    .inShard(new Shard(shardId.orElse("")))
                     .stopWhen(() -> stopping)
                     .onDeleted(reason -> metrics.deleted(reason, 1))
                     .run(settings);

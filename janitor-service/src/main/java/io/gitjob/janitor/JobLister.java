@@ -12,7 +12,9 @@ import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.ListOptions;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gitjob.gitrepo.FleetConventions;
 import io.gitjob.gitrepo.GitRepo;
+import io.gitjob.gitrepo.Shard;
 import io.gitjob.gitrepo.JobConventions;
 
 /**
@@ -27,25 +29,29 @@ public final class JobLister {
 
     private final KubernetesClient client;
     private final int batchSize;
+    private final Shard shard;
 
-    public JobLister(KubernetesClient client, int batchSize) {
+    public JobLister(KubernetesClient client, int batchSize, Shard shard) {
         this.client = client;
         this.batchSize = batchSize;
+        this.shard = shard;
     }
 
     /**
      * Jobs labelled {@code app.kubernetes.io/managed-by=gitjob}, in all namespaces; with {@code includeFleetJobs}
      * also the Jobs that carry no such label but a Fleet GitRepo owns (Fleet's own Jobs, left from before the
      * move to gitjob). The second listing asks the API server for "no such label" ({@code !key}), so no Job is
-     * listed twice.
+     * listed twice. Only the Jobs of the installation's shard: their GitRepo's {@code fleet.cattle.io/shard-ref}
+     * label, which Fleet's Jobs and gitjob's copy, is the shard's.
      */
     public Listing managedJobs(boolean includeFleetJobs) {
         List<JobFacts> jobs = new ArrayList<>();
         var all = client.batch().v1().jobs().inAnyNamespace();
-        int calls = eachPage(options -> all.withLabel(JobConventions.MANAGED_BY_LABEL, JobConventions.MANAGED_BY_VALUE)
-                .list(options), batchSize, job -> jobs.add(JobFacts.of(job)));
+        int calls = eachPage(options -> inShard(all.withLabel(JobConventions.MANAGED_BY_LABEL,
+                JobConventions.MANAGED_BY_VALUE)).list(options), batchSize, job -> jobs.add(JobFacts.of(job)));
         if (includeFleetJobs) {
-            calls += eachPage(options -> all.withoutLabel(JobConventions.MANAGED_BY_LABEL).list(options), batchSize,
+            calls += eachPage(options -> inShard(all.withoutLabel(JobConventions.MANAGED_BY_LABEL)).list(options),
+                    batchSize,
                     job -> {
                         JobFacts facts = JobFacts.of(job);
                         if (facts.gitRepo().isPresent()) {
@@ -56,7 +62,16 @@ public final class JobLister {
         return new Listing(jobs, calls);
     }
 
-    /** The uids of every GitRepo that exists now, in all namespaces, and how many list calls it took. */
+    private <T, L, R> io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable<T, L, R> inShard(
+            io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable<T, L, R> jobs) {
+        return shard.id().isEmpty() ? jobs.withoutLabel(FleetConventions.SHARD_REF_LABEL)
+                : jobs.withLabel(FleetConventions.SHARD_REF_LABEL, shard.id());
+    }
+
+    /**
+     * The uids of every GitRepo that exists now, in all namespaces and every shard (a Job of a GitRepo that
+     * exists is never an orphan, whichever installation manages it), and how many list calls it took.
+     */
     public record GitRepos(Set<String> uids, int listCalls) {
     }
 

@@ -139,6 +139,19 @@ class CleanupRunTest {
     }
 
     @Test
+    void theJobsOfAnotherShardAreLeftToThatShardsJanitor() {
+        create(job("team-a", "elsewhere-done").owner("gamma", gamma).succeeded().shard("shard-b"));
+        create(job("team-a", "elsewhere-orphan").owner("gone", "uid-of-gone").running().shard("shard-b"));
+
+        RunSummary summary = cleanup.run(everything).orElseThrow();
+
+        assertEquals(RunSummary.Result.SUCCESS, summary.result(), summary.line());
+        assertTrue(remainingJobs().containsAll(Set.of("elsewhere-done", "elsewhere-orphan")), remainingJobs()
+                .toString());
+        assertTrue(byName(summary).containsKey("gamma-done"), "this shard's Jobs are cleaned as ever");
+    }
+
+    @Test
     void aDryRunDeletesNothingPublishesNothingAndReportsTheSetTheRealRunDeletes() {
         Set<String> before = remainingJobs();
         try (var kafka = new KafkaTestClient(); var events = kafka.readFromNow(Topics.GITJOB_EVENTS)) {
@@ -434,6 +447,11 @@ class CleanupRunTest {
             builder.editMetadata().addNewOwnerReference().withApiVersion("batch/v1").withKind("CronJob")
                     .withName("nightly").withUid("uid-of-cronjob").withController(true).endOwnerReference()
                     .endMetadata();
+            return this;
+        }
+
+        JobSpec shard(String id) {
+            builder.editMetadata().addToLabels(io.gitjob.gitrepo.FleetConventions.SHARD_REF_LABEL, id).endMetadata();
             return this;
         }
 

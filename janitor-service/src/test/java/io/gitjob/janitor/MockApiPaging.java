@@ -17,8 +17,9 @@ import io.quarkus.test.kubernetes.client.KubernetesServer;
 final class MockApiPaging {
 
     static final String JOBS = "/apis/batch/v1/jobs";
-    static final String MANAGED = "labelSelector=app.kubernetes.io%2Fmanaged-by%3Dgitjob";
-    static final String UNLABELLED = "labelSelector=%21app.kubernetes.io%2Fmanaged-by";
+    /** The default shard's: GitRepos (and so Jobs) without {@code fleet.cattle.io/shard-ref}. */
+    static final String MANAGED = "labelSelector=app.kubernetes.io%2Fmanaged-by%3Dgitjob%2C%21fleet.cattle.io%2Fshard-ref";
+    static final String UNLABELLED = "labelSelector=%21app.kubernetes.io%2Fmanaged-by%2C%21fleet.cattle.io%2Fshard-ref";
 
     private MockApiPaging() {
     }
