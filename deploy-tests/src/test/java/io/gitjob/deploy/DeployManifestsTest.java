@@ -103,21 +103,41 @@ class DeployManifestsTest {
                     "topic:gitrepo-state:Describe"));
 
     /**
-     * The RBAC of issue 9, per ServiceAccount, as {@code scope|apiGroup|resource|verb} (scope: "cluster" or the
-     * RoleBinding's namespace). Beyond the issue's list job-service needs jobs get (ClusterState.job) and
-     * jobs patch (ActionExecutor marks a failed Job as reported): the code's calls are the truth.
+     * The RBAC per ServiceAccount, as {@code scope|apiGroup|resource|verb} (scope: "cluster" or the RoleBinding's
+     * namespace; a rule limited to resourceNames as {@code resource[name]}). The code's calls are the truth:
+     * issue 9's list, plus jobs get (ClusterState.job) and patch (ActionExecutor marks a failed Job reported),
+     * plus issue 15's (Fleet's per-GitRepo ServiceAccount/Role/RoleBinding, the finalizer, Bundles, Events,
+     * kubectl mode's RoleBinding to gitjob-apply). deploy/base/rbac/*.yaml says why each is there.
      */
     static final Map<String, Set<String>> RBAC = Map.of(
             "gitjob-watcher", union(
                     rules("cluster", "fleet.cattle.io", "gitrepos", "get", "list", "watch", "patch"),
                     rules("cluster", "fleet.cattle.io", "gitrepos/status", "patch"),
+                    rules("cluster", "events.k8s.io", "events", "create", "patch"),
+                    rules("cluster", "", "events", "create", "patch"),
                     rules("fleet-local", "", "secrets", "get"),
                     rules("fleet-default", "", "secrets", "get")),
             "gitjob-job-service", union(
                     rules("cluster", "batch", "jobs", "create", "delete", "list", "watch", "get", "patch"),
-                    rules("cluster", "", "pods", "get", "list"),
-                    rules("cluster", "fleet.cattle.io", "gitrepos", "get", "list", "watch"),
-                    rules("cluster", "fleet.cattle.io", "gitrepos/status", "patch")),
+                    rules("cluster", "", "pods", "get", "list", "watch"),
+                    rules("cluster", "fleet.cattle.io", "gitrepos", "get", "list", "watch", "patch", "update"),
+                    rules("cluster", "fleet.cattle.io", "gitrepos/status", "patch"),
+                    rules("cluster", "fleet.cattle.io", "gitrepos/finalizers", "update"),
+                    rules("cluster", "", "serviceaccounts", "get", "create", "update", "patch"),
+                    rules("cluster", "", "configmaps", "get", "create", "update", "patch"),
+                    rules("cluster", "", "secrets", "get", "create", "update", "patch", "delete"),
+                    rules("cluster", "rbac.authorization.k8s.io", "roles", "get", "create", "update", "patch"),
+                    rules("cluster", "rbac.authorization.k8s.io", "rolebindings", "get", "create", "update", "patch"),
+                    rules("cluster", "rbac.authorization.k8s.io", "clusterroles[gitjob-apply]", "bind"),
+                    rules("cluster", "fleet.cattle.io", "bundles", "get", "list", "watch", "create", "update",
+                            "delete"),
+                    rules("cluster", "fleet.cattle.io", "bundledeployments", "list", "watch"),
+                    rules("cluster", "fleet.cattle.io", "imagescans", "list", "delete"),
+                    rules("cluster", "", "namespaces", "delete"),
+                    rules("cluster", "events.k8s.io", "events", "create", "patch"),
+                    rules("cluster", "", "events", "create", "patch"),
+                    rules("cluster", "apiextensions.k8s.io",
+                            "customresourcedefinitions[bundles.fleet.cattle.io]", "get")),
             "gitjob-janitor", union(
                     rules("cluster", "batch", "jobs", "list", "delete"),
                     rules("cluster", "fleet.cattle.io", "gitrepos", "get", "list")),
@@ -125,6 +145,31 @@ class DeployManifestsTest {
             "gitjob-metrics", union(
                     rules("cluster", "batch", "jobs", "list", "watch"),
                     rules("cluster", "fleet.cattle.io", "gitrepos", "list", "watch")));
+
+    /**
+     * The Role Fleet {@value io.gitjob.gitrepo.FleetConventions#FLEET_VERSION}'s gitjob gives each GitRepo's
+     * ServiceAccount git-&lt;name&gt; (internal/cmd/controller/gitops/reconciler/rbac.go, imagescan off as in
+     * Fleet's chart), as {@code apiGroup|resource|verb}. job-service writes that Role, and Kubernetes lets it
+     * only if it holds every one of these itself (it has no escalate).
+     */
+    static final Set<String> FLEET_GITREPO_ROLE = union(
+            rules("", "fleet.cattle.io", "bundles", "get", "create", "update", "list", "delete"),
+            rules("", "fleet.cattle.io", "gitrepos", "get"),
+            rules("", "", "secrets", "get", "create", "update", "delete"),
+            rules("", "", "events", "create"));
+
+    /**
+     * What a kubectl-mode Job may do in its GitRepo's namespace (ClusterRole gitjob-apply, deploy/base/rbac/
+     * job-apply.yaml): an application's namespaced kinds with the verbs of kubectl apply, --prune and --wait.
+     */
+    static final Set<String> APPLY_VERBS = Set.of("get", "list", "watch", "create", "update", "patch", "delete");
+    static final Map<String, Set<String>> APPLY_KINDS = Map.of(
+            "", Set.of("configmaps", "secrets", "services", "serviceaccounts", "persistentvolumeclaims", "pods"),
+            "apps", Set.of("deployments", "statefulsets", "daemonsets"),
+            "batch", Set.of("jobs", "cronjobs"),
+            "autoscaling", Set.of("horizontalpodautoscalers"),
+            "policy", Set.of("poddisruptionbudgets"),
+            "networking.k8s.io", Set.of("ingresses", "networkpolicies"));
 
     static Manifests render(String overlay) {
         return new Manifests(overlay, KustomizeRender.render(ROOT.resolve("deploy/overlays").resolve(overlay)));
@@ -452,7 +497,77 @@ class DeployManifestsTest {
         assertEquals(false, sc.getAllowPrivilegeEscalation());
     }
 
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void jobServiceHoldsEveryPermissionOfTheRolesItWrites(String overlay) {
+        Manifests m = render(overlay);
+        Set<String> jobService = new TreeSet<>();
+        for (ClusterRoleBinding b : m.all(ClusterRoleBinding.class)) {
+            if (b.getSubjects().stream().anyMatch(s -> s.getName().equals("gitjob-job-service"))) {
+                m.one(ClusterRole.class, b.getRoleRef().getName()).getRules()
+                        .forEach(r -> jobService.addAll(keys("", r)));
+            }
+        }
+        Set<String> missing = new TreeSet<>(FLEET_GITREPO_ROLE);
+        missing.removeAll(jobService);
+        assertEquals(Set.of(), missing, "Fleet's per-GitRepo Role grants what job-service lacks: the API server "
+                + "refuses to let it write that Role");
+        assertTrue(jobService.stream().noneMatch(k -> k.endsWith("|escalate") || k.endsWith("|impersonate")
+                || k.contains("|*")), jobService::toString);
+        // bind on exactly the ClusterRole its kubectl-mode RoleBindings name, which the install defines.
+        Set<String> binds = jobService.stream().filter(k -> k.endsWith("|bind")).collect(Collectors.toSet());
+        assertEquals(Set.of("|rbac.authorization.k8s.io|clusterroles[gitjob-apply]|bind"), binds);
+        m.one(ClusterRole.class, "gitjob-apply");
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void kubectlModesApplyRoleIsTheNamespacedKindsOfAnApplicationAndNoMore(String overlay) {
+        Manifests m = render(overlay);
+        ClusterRole apply = m.one(ClusterRole.class, "gitjob-apply");
+        assertTrue(apply.getRules() == null || apply.getRules().isEmpty(), "its rules come from aggregation");
+        var selectors = apply.getAggregationRule().getClusterRoleSelectors();
+        assertEquals(1, selectors.size());
+        Map<String, String> selector = selectors.get(0).getMatchLabels();
+        Set<String> granted = new TreeSet<>();
+        for (ClusterRole role : m.all(ClusterRole.class)) {
+            Map<String, String> labels = role.getMetadata().getLabels();
+            if (role != apply && labels != null && labels.entrySet().containsAll(selector.entrySet())) {
+                role.getRules().forEach(r -> granted.addAll(keys("", r)));
+            }
+        }
+        Set<String> expected = new TreeSet<>();
+        APPLY_KINDS.forEach((group, kinds) -> kinds.forEach(kind -> APPLY_VERBS
+                .forEach(verb -> expected.add("|" + group + "|" + kind + "|" + verb))));
+        assertEquals(expected, granted);
+        // Nothing that hands out rights or lifts the namespace's limits.
+        for (String forbidden : List.of("|rbac.authorization.k8s.io|", "|resourcequotas|", "|limitranges|",
+                "|namespaces|", "|*", "/exec|", "/token|")) {
+            assertTrue(granted.stream().noneMatch(k -> k.contains(forbidden)), forbidden);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void oneShardIdForTheWholeInstallationAndAKnownJobMode(String overlay) {
+        Manifests m = render(overlay);
+        Set<String> shardIds = new TreeSet<>();
+        for (Service service : Service.values()) {
+            shardIds.add(env(podSpec(m, service), "GITJOB_SHARD_ID"));
+        }
+        assertEquals(Set.of(""), shardIds, "every service in the default shard, the GitRepos without shard-ref");
+        assertEquals("auto", env(podSpec(m, Service.JOB), "GITJOB_JOB_MODE"));
+    }
+
     // ---- helpers ----
+
+    /** A variable's value in the pod's one container ({@code value: ""} reads as ""); fails when it is absent. */
+    private static String env(PodSpec pod, String name) {
+        EnvVar var = container(pod).getEnv().stream().filter(e -> e.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError(name + " not set"));
+        assertEquals(null, var.getValueFrom(), name);
+        return var.getValue() == null ? "" : var.getValue();
+    }
 
     private static int brokers(Manifests m) {
         return m.all(KafkaNodePool.class).stream().filter(p -> p.getSpec().getRoles().contains(ProcessRoles.BROKER))
@@ -508,16 +623,28 @@ class DeployManifestsTest {
             assertEquals(NS, s.getNamespace());
             Set<String> set = granted.computeIfAbsent(s.getName(), k -> new TreeSet<>());
             for (PolicyRule r : rules) {
-                assertTrue(r.getResourceNames() == null || r.getResourceNames().isEmpty());
-                for (String g : r.getApiGroups()) {
-                    for (String res : r.getResources()) {
-                        for (String verb : r.getVerbs()) {
-                            set.add(scope + "|" + g + "|" + res + "|" + verb);
-                        }
+                set.addAll(keys(scope, r));
+            }
+        }
+    }
+
+    /** A rule as {@code scope|apiGroup|resource|verb} keys; a resource limited to names as {@code resource[name]}. */
+    private static Set<String> keys(String scope, PolicyRule r) {
+        List<String> names = r.getResourceNames() == null ? List.of() : r.getResourceNames();
+        Set<String> keys = new TreeSet<>();
+        for (String g : r.getApiGroups()) {
+            for (String res : r.getResources()) {
+                for (String verb : r.getVerbs()) {
+                    if (names.isEmpty()) {
+                        keys.add(scope + "|" + g + "|" + res + "|" + verb);
+                    }
+                    for (String name : names) {
+                        keys.add(scope + "|" + g + "|" + res + "[" + name + "]|" + verb);
                     }
                 }
             }
         }
+        return keys;
     }
 
     private static Set<String> rules(String scope, String group, String resource, String... verbs) {

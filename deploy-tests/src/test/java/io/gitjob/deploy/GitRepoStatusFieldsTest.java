@@ -1,13 +1,13 @@
 package io.gitjob.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
-import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,8 +22,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.introspect.AnnotatedMethod;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.gitjob.gitrepo.GitRepoCondition;
@@ -40,7 +38,7 @@ class GitRepoStatusFieldsTest {
 
     /**
      * Fleet's GitRepo status properties, exactly: {@code charts/fleet-crd/templates/crds.yaml} in rancher/fleet,
-     * v0.13 to v0.16 (read from the v0.16 chart).
+     * v0.13 to v0.16.1 (read from the v0.16.1 chart). StandaloneGitRepoCrdTest holds deploy/crds to the same list.
      */
     static final Set<String> FLEET_STATUS = Set.of("commit", "conditions", "desiredReadyClusters", "display",
             "gitJobStatus", "lastPollingTriggered", "lastSyncedImageScanTime", "lastWebhookTime",
@@ -87,22 +85,51 @@ class GitRepoStatusFieldsTest {
     }
 
     @Test
-    void theCrdsStatusPropertiesAreFleets() throws IOException {
-        CustomResourceDefinition crd = SERIALIZATION.unmarshal(
-                Files.readString(ProjectRoot.find().resolve("deploy/crds/gitrepo.yaml")),
-                CustomResourceDefinition.class);
-        assertEquals("gitrepos.fleet.cattle.io", crd.getMetadata().getName());
-        assertFalse(crd.getSpec().getVersions().isEmpty());
-        for (CustomResourceDefinitionVersion version : crd.getSpec().getVersions()) {
-            JSONSchemaProps status = version.getSchema().getOpenAPIV3Schema().getProperties().get("status");
-            Set<String> properties = new TreeSet<>(status.getProperties().keySet());
-            assertTrue(properties.contains("commit"), version.getName() + ": " + properties);
-            assertEquals(Set.of(), outside(properties, FLEET_STATUS),
-                    version.getName() + ": status properties of deploy/crds/gitrepo.yaml outside Fleet's CRD");
-            Set<String> condition = status.getProperties().get("conditions").getItems().getSchema().getProperties()
-                    .keySet();
-            assertEquals(Set.of(), outside(condition, FLEET_CONDITION),
-                    version.getName() + ": condition properties of deploy/crds/gitrepo.yaml outside Fleet's CRD");
+    void everyNestedFieldTheCodeCanWriteIsInFleetsSchema() throws IOException {
+        // deploy/crds is Fleet's schema (StandaloneGitRepoCrdTest): a status written with every field set, down
+        // to the summary's resources, must fit it wherever it nests, or a Fleet cluster prunes that part.
+        JsonNode written = MAPPER.readTree(SERIALIZATION.asJson(populated(GitRepoStatus.class)));
+        List<String> outside = new ArrayList<>();
+        outsideSchema(written, fleetStatusSchema(), "status", outside);
+        assertEquals(List.of(), outside, "status fields a real API server with Fleet's CRD prunes");
+    }
+
+    @Test
+    void aNestedFieldOutsideFleetsSchemaIsCaught() throws IOException {
+        JsonNode written = MAPPER.readTree("{\"display\": {\"state\": \"x\", \"color\": \"red\"},"
+                + " \"resources\": [{\"kind\": \"x\", \"shape\": 1}]}");
+        List<String> outside = new ArrayList<>();
+        outsideSchema(written, fleetStatusSchema(), "status", outside);
+        assertEquals(List.of("status.display.color", "status.resources[].shape"), outside);
+    }
+
+    static JSONSchemaProps fleetStatusSchema() throws IOException {
+        return StandaloneGitRepoCrdTest.crd().getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema()
+                .getProperties().get("status");
+    }
+
+    /** Paths of {@code node} the structural schema has no place for (what the API server would prune). */
+    static void outsideSchema(JsonNode node, JSONSchemaProps schema, String path, List<String> outside) {
+        if (Boolean.TRUE.equals(schema.getXKubernetesPreserveUnknownFields())) {
+            return;
+        }
+        if (node.isObject()) {
+            node.fields().forEachRemaining(field -> {
+                String at = path + "." + field.getKey();
+                JSONSchemaProps property = schema.getProperties() == null ? null
+                        : schema.getProperties().get(field.getKey());
+                if (property == null && schema.getAdditionalProperties() != null
+                        && schema.getAdditionalProperties().getSchema() != null) {
+                    property = schema.getAdditionalProperties().getSchema();
+                }
+                if (property == null) {
+                    outside.add(at);
+                } else {
+                    outsideSchema(field.getValue(), property, at, outside);
+                }
+            });
+        } else if (node.isArray() && schema.getItems() != null && schema.getItems().getSchema() != null) {
+            node.forEach(item -> outsideSchema(item, schema.getItems().getSchema(), path + "[]", outside));
         }
     }
 
@@ -198,11 +225,18 @@ class GitRepoStatusFieldsTest {
         if (type == Boolean.class || type == boolean.class) {
             return true;
         }
-        if (type.getTypeName().equals("java.util.List<" + GitRepoCondition.class.getName() + ">")) {
-            return List.of(populated(GitRepoCondition.class));
+        if (type instanceof Class<?> c && c.isEnum()) {
+            return c.getEnumConstants()[0];
         }
-        if (type.getTypeName().startsWith("java.util.Map")) {
-            return Map.of("x", "x");
+        // The status's own types (conditions, summary, display, resource counts...): filled in as well.
+        if (type instanceof Class<?> c && c.getPackageName().equals(GitRepoStatus.class.getPackageName())) {
+            return populated(c);
+        }
+        if (type instanceof ParameterizedType p && p.getRawType() == List.class) {
+            return List.of(sample(owner, property, p.getActualTypeArguments()[0]));
+        }
+        if (type instanceof ParameterizedType p && p.getRawType() == Map.class) {
+            return Map.of("x", sample(owner, property, p.getActualTypeArguments()[1]));
         }
         throw new AssertionError("no sample value for " + owner.getSimpleName() + "." + property + " (" + type
                 + "): add one here");
