@@ -77,7 +77,8 @@ public class GitRepoOwnership implements KafkaConsumerRebalanceListener {
     public void rebuild(Set<Integer> partitions, int partitionCount) {
         var stored = stateTopic.read(partitions);
         watch.awaitSynced(syncTimeout);
-        tracker.assigned(partitions, partitionCount, stored, watch::cached);
+        tracker.assigned(partitions, partitionCount, stored, watch::cached,
+                state -> watch.inAnotherShard(state.gitRepo()));
     }
 
     @Override

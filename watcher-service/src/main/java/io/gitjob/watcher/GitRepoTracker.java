@@ -135,6 +135,33 @@ public class GitRepoTracker {
         }
     }
 
+    /**
+     * A GitRepo left this installation's shard (its {@code fleet.cattle.io/shard-ref} label now names another):
+     * it is gone for this installation, not deleted. Forgotten (no more polls, a tombstone on
+     * {@code gitrepo-state} so a restart does not take it for deleted) without {@code gitrepo.deleted}: that
+     * event tells job-service its Jobs go and the replay tools that it was deleted, neither true; the other
+     * installation now runs it. Its series leave this installation's metrics through metrics-service's own
+     * shard-selected GitRepo informer, which sees it leave.
+     */
+    public void released(GitRepo gitRepo) {
+        GitRepoRef ref = GitRepoEventFactory.ref(gitRepo);
+        synchronized (this) {
+            GitRepoState state = known.get(ref.key());
+            if (!owns(ref.key()) || state == null || !state.gitRepo().uid().equals(ref.uid())) {
+                return;
+            }
+            forgetReleased(ref.key());
+        }
+        LOG.infof("%s left this installation's shard: no longer watched (no gitrepo.deleted)", ref.key());
+    }
+
+    private void forgetReleased(GitRepoKey key) {
+        known.remove(key);
+        lastEventTimes.remove(key);
+        recordedSources.remove(key);
+        stateTopic.tombstone(key);
+    }
+
     /** The informer saw a GitRepo deleted. */
     public void gone(GitRepo gitRepo) {
         List<Outgoing> out = new ArrayList<>();
@@ -160,9 +187,18 @@ public class GitRepoTracker {
      */
     public void assigned(Set<Integer> partitions, int totalPartitions, Map<GitRepoKey, GitRepoState> stored,
             Supplier<Collection<GitRepo>> cluster) {
+        assigned(partitions, totalPartitions, stored, cluster, state -> false);
+    }
+
+    /**
+     * @param released whether a GitRepo published before and absent from the cluster's view still exists in
+     *        another shard: it is forgotten then (see {@link #released}), not published as deleted
+     */
+    public void assigned(Set<Integer> partitions, int totalPartitions, Map<GitRepoKey, GitRepoState> stored,
+            Supplier<Collection<GitRepo>> cluster, java.util.function.Predicate<GitRepoState> released) {
         List<Outgoing> out = new ArrayList<>();
         synchronized (this) {
-            decideRebuild(partitions, totalPartitions, stored, cluster, out);
+            decideRebuild(partitions, totalPartitions, stored, cluster, released, out);
         }
         List<GitRepoEvent> events = out.stream().map(Outgoing::event).toList();
         java.util.Iterator<Outgoing> done = out.iterator();
@@ -170,7 +206,8 @@ public class GitRepoTracker {
     }
 
     private void decideRebuild(Set<Integer> partitions, int totalPartitions,
-            Map<GitRepoKey, GitRepoState> stored, Supplier<Collection<GitRepo>> cluster, List<Outgoing> out) {
+            Map<GitRepoKey, GitRepoState> stored, Supplier<Collection<GitRepo>> cluster,
+            java.util.function.Predicate<GitRepoState> released, List<Outgoing> out) {
         partitionCount = totalPartitions;
         Map<GitRepoKey, Observed> observed = new HashMap<>();
         Set<GitRepoKey> unreadable = new HashSet<>();
@@ -199,6 +236,11 @@ public class GitRepoTracker {
                 GitRepoKey key = step.known().gitRepo().key();
                 known.put(key, step.known());
                 lastEventTimes.merge(key, step.known().updated(), (a, b) -> a.isAfter(b) ? a : b);
+            }
+            if (step.change() == Change.DELETED && released.test(step.known())) {
+                // Labelled into another shard while this installation was down or did not own it.
+                forgetReleased(step.known().gitRepo().key());
+                continue;
             }
             if (step.change() != Change.NONE) {
                 published++;
@@ -318,18 +360,23 @@ public class GitRepoTracker {
         publisher.send(event);
     }
 
-    /** Asking the remote failed: publishes commit fetch failed (not for a stale fetch). */
-    public void fetchFailed(GitRepoRef ref, RepoSpec polled, Throwable error, double seconds) {
+    /**
+     * Asking the remote failed: publishes commit fetch failed (not for a stale fetch).
+     *
+     * @return false when the fetch was stale (the GitRepo gone, re-created, edited or no longer owned)
+     */
+    public boolean fetchFailed(GitRepoRef ref, RepoSpec polled, Throwable error, double seconds) {
         GitRepoEvent event;
         synchronized (this) {
             GitRepoState state = current(ref, polled);
             if (state == null) {
-                return;
+                return false;
             }
             event = GitRepoEventFactory.fetchFailed(state, error, seconds, nextTime(ref.key()));
         }
         // The state record is not rewritten: a failing GitRepo would otherwise write one every interval.
         publisher.send(event);
+        return true;
     }
 
     /**

@@ -15,9 +15,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.gitjob.events.GitRepoRef;
+import io.gitjob.gitrepo.FleetConventions;
 import io.gitjob.gitrepo.GitRepo;
+import io.gitjob.gitrepo.Shard;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -25,7 +30,9 @@ import io.quarkus.runtime.StartupEvent;
  * Watches GitRepos with a Fabric8 informer (all namespaces, or the configured ones) and hands each change to
  * the {@link GitRepoTracker}, which publishes added, spec-changed, force-sync and deleted events for the
  * GitRepos this replica owns. Every replica runs the informer; its cache is also what a rebuild after a
- * partition assignment compares the {@code gitrepo-state} topic with.
+ * partition assignment compares the {@code gitrepo-state} topic with. Only the GitRepos of this installation's
+ * {@link Shard} ({@code gitjob.shard-id}) are watched: the API server filters by label, and each GitRepo handed
+ * in is checked again, since a GitRepo labelled into another shard reaches the informer as an update or a delete.
  */
 @ApplicationScoped
 public class GitRepoWatch implements ResourceEventHandler<GitRepo> {
@@ -49,15 +56,20 @@ public class GitRepoWatch implements ResourceEventHandler<GitRepo> {
     @ConfigProperty(name = "gitjob.watcher.namespaces")
     Optional<List<String>> namespaces;
 
+    /** Unset or empty: the default shard (an empty config value counts as unset, hence Optional). */
+    @ConfigProperty(name = Shard.CONFIG_KEY)
+    Optional<String> shardId;
+
     private final List<SharedIndexInformer<GitRepo>> informers = new CopyOnWriteArrayList<>();
     private volatile boolean started;
 
     void start(@Observes StartupEvent event) {
         if (namespaces.isEmpty() || namespaces.get().isEmpty()) {
-            informers.add(client.resources(GitRepo.class).inAnyNamespace().runnableInformer(resyncPeriod.toMillis()));
+            informers.add(ofShard(client.resources(GitRepo.class).inAnyNamespace())
+                    .runnableInformer(resyncPeriod.toMillis()));
         } else {
             for (String namespace : namespaces.get()) {
-                informers.add(client.resources(GitRepo.class).inNamespace(namespace)
+                informers.add(ofShard(client.resources(GitRepo.class).inNamespace(namespace))
                         .runnableInformer(resyncPeriod.toMillis()));
             }
         }
@@ -72,18 +84,38 @@ public class GitRepoWatch implements ResourceEventHandler<GitRepo> {
             informer.start();
         }
         started = true;
-        LOG.infof("Watching GitRepos in %s", namespaces.filter(n -> !n.isEmpty()).map(Object::toString)
-                .orElse("all namespaces"));
+        LOG.infof("Watching GitRepos in %s of shard \"%s\" (%s)", namespaces.filter(n -> !n.isEmpty())
+                .map(Object::toString).orElse("all namespaces"), shard().id(), shard().labelSelector());
+    }
+
+    public Shard shard() {
+        return new Shard(shardId.orElse(""));
+    }
+
+    private <L, R> FilterWatchListDeletable<GitRepo, L, R> ofShard(FilterWatchListDeletable<GitRepo, L, R> gitRepos) {
+        Shard shard = shard();
+        return shard.id().isEmpty() ? gitRepos.withoutLabel(FleetConventions.SHARD_REF_LABEL)
+                : gitRepos.withLabel(FleetConventions.SHARD_REF_LABEL, shard.id());
+    }
+
+    /**
+     * Whether this GitRepo (this uid) still exists but in another shard: read from the API, as the informer no
+     * longer shows it. An API error is thrown (the caller must not guess: a wrong guess publishes a deletion).
+     */
+    public boolean inAnotherShard(GitRepoRef ref) {
+        GitRepo fresh = client.resources(GitRepo.class).inNamespace(ref.namespace()).withName(ref.name()).get();
+        return fresh != null && ref.uid().equals(fresh.getMetadata().getUid()) && !shard().manages(fresh);
     }
 
     void stop(@Observes ShutdownEvent event) {
         informers.forEach(SharedIndexInformer::stop);
     }
 
-    /** Every GitRepo the informers hold now. */
+    /** Every GitRepo of this shard the informers hold now (the rebuild's cluster, the webhooks' fan-out). */
     public Collection<GitRepo> cached() {
+        Shard shard = shard();
         List<GitRepo> all = new ArrayList<>();
-        informers.forEach(i -> all.addAll(i.getStore().list()));
+        informers.forEach(i -> i.getStore().list().stream().filter(shard::manages).forEach(all::add));
         return all;
     }
 
@@ -108,19 +140,47 @@ public class GitRepoWatch implements ResourceEventHandler<GitRepo> {
 
     @Override
     public void onAdd(GitRepo gitRepo) {
+        if (!shard().manages(gitRepo)) {
+            return;
+        }
         tracker.observed(gitRepo);
         tracker.recordIfMissing(gitRepo);
     }
 
     @Override
     public void onUpdate(GitRepo old, GitRepo current) {
+        if (!shard().manages(current)) {
+            tracker.released(current);
+            return;
+        }
         // Compared with what was last published, not with the informer's old copy: the same rule as a rebuild.
         tracker.observed(current);
         tracker.recordIfMissing(current);
     }
 
+    /**
+     * A GitRepo labelled into another shard stops matching the informer's selector, and the API server tells
+     * the watch so with a delete carrying the object as it was before the label: only a read tells a deletion
+     * from a move. The read failing (rare: the delete just came from the same server) counts as a deletion.
+     */
     @Override
     public void onDelete(GitRepo gitRepo, boolean deletedFinalStateUnknown) {
-        tracker.gone(gitRepo);
+        GitRepoRef ref = GitRepoEventFactory.ref(gitRepo);
+        if (!tracker.owns(ref.key())) {
+            return; // its owner reads and decides
+        }
+        boolean moved;
+        try {
+            moved = inAnotherShard(ref);
+        } catch (KubernetesClientException e) {
+            LOG.warnf("Could not read %s/%s after its delete (%s); taken as deleted",
+                    gitRepo.getMetadata().getNamespace(), gitRepo.getMetadata().getName(), e.getMessage());
+            moved = false;
+        }
+        if (moved) {
+            tracker.released(gitRepo);
+        } else {
+            tracker.gone(gitRepo);
+        }
     }
 }

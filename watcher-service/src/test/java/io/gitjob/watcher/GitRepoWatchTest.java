@@ -38,7 +38,8 @@ class GitRepoWatchTest {
     @Test
     void addingChangingForceSyncingAndDeletingAGitRepoPublishesOneEventEachAndAStatusUpdateNone() {
         try (var kafka = new KafkaTestClient(); var events = kafka.readFromNow(Topics.GITREPO_EVENTS)) {
-            // Polling off: this test is about the watch; the repo does not exist.
+            // Polling off: this test is about the watch; the repo does not exist (the one check a GitRepo without
+            // polling gets on each change fails, and its events are left out below: PollingTest's subject).
             GitRepo created = client.resource(TestSupport.gitRepo("lifecycle", "https://git.example/lifecycle.git",
                     s -> {
                         s.setBranch("main");
@@ -55,13 +56,13 @@ class GitRepoWatchTest {
             assertEquals("/gitjob/watcher-service", CloudEventHeaders.text(record.headers(), CloudEventHeaders.SOURCE));
 
             // A status-only update (as other services write) publishes nothing.
-            resource.editStatus(g -> {
+            TestSupport.retryOnConflict(() -> resource.editStatus(g -> {
                 g.setStatus(new GitRepoStatus());
                 g.getStatus().setCommit("0123456789012345678901234567890123456789");
                 return g;
-            });
+            }));
 
-            GitRepo edited = resource.edit(g -> {
+            GitRepo edited = TestSupport.edit(client, "lifecycle", g -> {
                 g.getSpec().setBranch("release");
                 return g;
             });
@@ -71,7 +72,7 @@ class GitRepoWatchTest {
             assertEquals(edited.getMetadata().getGeneration(), changed.generation());
             assertEquals(added.generation(), changed.previousGeneration());
 
-            resource.edit(g -> {
+            TestSupport.edit(client, "lifecycle", g -> {
                 g.getSpec().setForceSyncGeneration(1L);
                 return g;
             });
@@ -86,6 +87,7 @@ class GitRepoWatchTest {
             assertEquals(forced.generation(), deleted.generation());
 
             List<GitRepoEvent> all = TestSupport.eventsUpToNow(kafka, events, "fleet-local/lifecycle");
+            all = all.stream().filter(TestSupport::lifecycle).toList();
             assertEquals(List.of("gitrepo.added", "gitrepo.spec-changed", "gitrepo.force-sync", "gitrepo.deleted"),
                     all.stream().map(GitRepoEvent::type).toList());
             for (int i = 1; i < all.size(); i++) {

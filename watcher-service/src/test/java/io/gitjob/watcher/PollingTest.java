@@ -92,6 +92,17 @@ class PollingTest {
             await().atMost(WAIT).until(() -> polledAt("polled").isAfter(afterSecond.plusMillis(1900)));
             GitRepoCondition condition = TestSupport.gitPolling(client, "polled");
             assertEquals("True", condition.getStatus());
+            // Fleet's GitPolling after a good poll: no reason, no message
+            assertNull(condition.getReason());
+            assertNull(condition.getMessage());
+            // One GotNewCommit per new commit, none for the polls of the unchanged head.
+            await().atMost(WAIT).until(() -> TestSupport.kubernetesEvents(client, "polled", "GotNewCommit").size() == 2);
+            var recorded = TestSupport.kubernetesEvents(client, "polled", "GotNewCommit");
+            assertEquals(List.of(first, second), recorded.stream().map(e -> e.getNote()).toList());
+            assertTrue(recorded.stream().allMatch(e -> "Normal".equals(e.getType())
+                    && "GetNewCommit".equals(e.getAction()) && e.getSeries() == null
+                    && "GitRepo".equals(e.getRegarding().getKind())
+                    && "fleet.cattle.io/v1alpha1".equals(e.getRegarding().getApiVersion())));
 
             // ... which published nothing: the head did not change.
             List<GitRepoEvent> all = TestSupport.eventsUpToNow(kafka, events, "fleet-local/polled");
@@ -110,7 +121,7 @@ class PollingTest {
             events.awaitEvent(CommitDetected.class, e -> e.gitRepo().name().equals("switched"), WAIT);
             await().atMost(WAIT).until(() -> PolledSource.of(repo.fileUrl(), "main", null).equals(polledSource()));
 
-            client.resources(GitRepo.class).inNamespace("fleet-local").withName("switched").edit(g -> {
+            TestSupport.edit(client, "switched", g -> {
                 g.getSpec().setBranch("release");
                 return g;
             });
@@ -154,13 +165,94 @@ class PollingTest {
                     GitRepoCondition condition = TestSupport.gitPolling(client, name);
                     assertNotNull(condition, name + " has no GitPolling condition");
                     assertEquals("False", condition.getStatus());
+                    assertEquals("Error", condition.getReason());
                     assertEquals(failed.errorMessage(), condition.getMessage());
+                });
+                // Every failed poll is a FailedToCheckCommit; the repeats count in one Event's series.
+                await().atMost(WAIT).untilAsserted(() -> {
+                    var warnings = TestSupport.kubernetesEvents(client, name, "FailedToCheckCommit");
+                    assertEquals(1, warnings.size(), name + ": " + warnings);
+                    var warning = warnings.get(0);
+                    assertEquals("Warning", warning.getType());
+                    assertEquals("CheckCommit", warning.getAction());
+                    assertTrue(warning.getNote().contains(message), name + ": " + warning.getNote());
+                    assertNotNull(warning.getSeries(), name + ": repeated failures count in a series");
                 });
             });
             CommitDetected healthy = events.awaitEvent(CommitDetected.class,
                     e -> e.gitRepo().name().equals("healthy"), WAIT);
             assertEquals(repo.head(), healthy.commit());
         }
+    }
+
+    @Test
+    void aGitRepoWithoutPollingIsCheckedOnceWhenItAppearsAndAgainOnAForceSync() {
+        try (var repo = TestGit.create(repos, "unpolled"); var kafka = new KafkaTestClient();
+                var events = kafka.readFromNow(Topics.GITREPO_EVENTS)) {
+            String first = repo.head();
+            client.resource(TestSupport.gitRepo("once", repo.fileUrl(), s -> {
+                s.setBranch("main");
+                s.setDisablePolling(true);
+            })).create();
+            // A control GitRepo on the same repository that polls (every second in tests).
+            client.resource(TestSupport.gitRepo("control", repo.fileUrl(), s -> s.setBranch("main"))).create();
+
+            // Deployable without a webhook: the one check found the head.
+            CommitDetected found = events.awaitEvent(CommitDetected.class,
+                    e -> e.gitRepo().name().equals("once"), WAIT);
+            assertEquals(first, found.commit());
+            await().atMost(WAIT).until(() -> first.equals(pollingCommit("once")));
+            await().atMost(WAIT).until(() -> TestSupport.kubernetesEvents(client, "once", "GotNewCommit").size() == 1);
+            assertEquals("True", TestSupport.gitPolling(client, "once").getStatus());
+
+            // Not polled: the control finds the next commit and polls twice more; "once" does not ask.
+            String second = repo.commit("second");
+            events.awaitEvent(CommitDetected.class,
+                    e -> e.gitRepo().name().equals("control") && e.commit().equals(second), WAIT);
+            Instant seen = polledAt("control");
+            await().atMost(WAIT).until(() -> polledAt("control").isAfter(seen.plusMillis(1900)));
+            assertEquals(List.of(first), TestSupport.eventsUpToNow(kafka, events, "fleet-local/once").stream()
+                    .filter(CommitDetected.class::isInstance).map(e -> ((CommitDetected) e).commit()).toList());
+
+            // A force sync asks again, as Fleet's reconciler does when it has no Job: the new head is found.
+            TestSupport.edit(client, "once", g -> {
+                g.getSpec().setForceSyncGeneration(1L);
+                return g;
+            });
+            assertEquals(first, events.awaitEvent(CommitDetected.class,
+                    e -> e.gitRepo().name().equals("once") && e.commit().equals(second), WAIT).previousCommit());
+        }
+    }
+
+    @Test
+    void theOneCheckOfAGitRepoWithoutPollingFailingIsRecordedAsFleetsReconcilerRecordsIt() {
+        try (var repo = TestGit.create(repos, "unpolled-failing"); var kafka = new KafkaTestClient();
+                var events = kafka.readFromNow(Topics.GITREPO_EVENTS)) {
+            client.resource(TestSupport.gitRepo("once-failing", repo.fileUrl(), s -> {
+                s.setBranch("nope");
+                s.setDisablePolling(true);
+            })).create();
+            CommitFetchFailed failed = events.awaitEvent(CommitFetchFailed.class,
+                    e -> e.gitRepo().name().equals("once-failing"), WAIT);
+            await().atMost(WAIT).untilAsserted(() -> {
+                GitRepoCondition condition = TestSupport.gitPolling(client, "once-failing");
+                assertNotNull(condition);
+                assertEquals("False", condition.getStatus());
+                assertEquals("Error", condition.getReason());
+                assertEquals(failed.errorMessage(), condition.getMessage());
+                var warnings = TestSupport.kubernetesEvents(client, "once-failing", "Failed");
+                assertEquals(1, warnings.size());
+                assertEquals("MonitorLatestCommit", warnings.get(0).getAction());
+                assertEquals("Warning", warnings.get(0).getType());
+                assertTrue(warnings.get(0).getNote().contains("branch 'nope' not found"), warnings.get(0).getNote());
+            });
+            assertTrue(TestSupport.kubernetesEvents(client, "once-failing", "FailedToCheckCommit").isEmpty());
+        }
+    }
+
+    private String pollingCommit(String name) {
+        var gitRepo = TestSupport.get(client, name);
+        return gitRepo.getStatus() == null ? null : gitRepo.getStatus().getPollingCommit();
     }
 
     @Test

@@ -40,6 +40,27 @@ final class TestSupport {
         return client.resources(GitRepo.class).inNamespace(NAMESPACE).withName(name).get();
     }
 
+    /**
+     * A user's edit of a GitRepo, made again from a fresh read on a conflict: the watcher writes the GitRepo too
+     * (its status and the polled-source annotation after a poll or the one check of a GitRepo without polling).
+     */
+    static GitRepo edit(KubernetesClient client, String name, java.util.function.UnaryOperator<GitRepo> change) {
+        return retryOnConflict(() -> client.resources(GitRepo.class).inNamespace(NAMESPACE).withName(name)
+                .edit(change));
+    }
+
+    static <T> T retryOnConflict(java.util.function.Supplier<T> write) {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return write.get();
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt >= 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     static GitRepoCondition gitPolling(KubernetesClient client, String name) {
         GitRepo gitRepo = get(client, name);
         if (gitRepo == null || gitRepo.getStatus() == null) {
@@ -47,6 +68,25 @@ final class TestSupport {
         }
         return gitRepo.getStatus().getConditions().stream().filter(c -> "GitPolling".equals(c.getType()))
                 .findFirst().orElse(null);
+    }
+
+    /** The Kubernetes Events (events.k8s.io/v1) recorded on a GitRepo, oldest first. */
+    static List<io.fabric8.kubernetes.api.model.events.v1.Event> kubernetesEvents(KubernetesClient client,
+            String name) {
+        return client.events().v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+                .filter(e -> e.getRegarding() != null && name.equals(e.getRegarding().getName()))
+                .sorted(java.util.Comparator.comparing(e -> e.getEventTime().getTime())).toList();
+    }
+
+    /** The Kubernetes Events of {@code reason} on a GitRepo. */
+    static List<io.fabric8.kubernetes.api.model.events.v1.Event> kubernetesEvents(KubernetesClient client,
+            String name, String reason) {
+        return kubernetesEvents(client, name).stream().filter(e -> reason.equals(e.getReason())).toList();
+    }
+
+    /** Whether an event is about the GitRepo's life (not a fetch outcome, which its remote decides). */
+    static boolean lifecycle(GitRepoEvent event) {
+        return !(event instanceof GitRepoEvent.CommitFetchFailed || event instanceof GitRepoEvent.CommitDetected);
     }
 
     /**

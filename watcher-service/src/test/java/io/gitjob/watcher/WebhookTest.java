@@ -1,5 +1,6 @@
 package io.gitjob.watcher;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -69,6 +70,9 @@ class WebhookTest {
             assertEquals(first, detected.commit());
             assertEquals(GitRepoEvent.CommitSource.WEBHOOK, detected.source());
             assertEquals("main", detected.branch());
+            // and recorded on the GitRepo as Fleet does once it sees a pushed commit
+            await().atMost(WAIT).until(() -> TestSupport.kubernetesEvents(client, "hooked", "GotNewCommit").stream()
+                    .anyMatch(e -> first.equals(e.getNote()) && "GetNewCommit".equals(e.getAction())));
 
             String forged = "2222222222222222222222222222222222222222";
             assertEquals(401, gitHub(gitHubPush("https://github.com/example/hooked.git", "main", forged),

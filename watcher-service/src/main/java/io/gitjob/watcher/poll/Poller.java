@@ -30,6 +30,7 @@ import io.gitjob.events.GitRepoState;
 import io.gitjob.events.RepoSpec;
 import io.gitjob.watcher.GitRepoTracker;
 import io.gitjob.watcher.PublishFailedException;
+import io.gitjob.watcher.events.GitRepoKubernetesEvents;
 import io.gitjob.watcher.poll.RefSelection.Head;
 import io.gitjob.watcher.webhook.RepoUrls;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -40,7 +41,9 @@ import io.quarkus.runtime.StartupEvent;
  * Polls the remotes of the GitRepos this replica owns. One scheduler thread decides what is due; the
  * ls-remotes run on a bounded pool, so a slow or unreachable host holds up one fetch thread for at most the
  * fetch timeout, never the others. A GitRepo is polled at once when first owned or when its repo, branch,
- * revision or interval changed, then every interval plus jitter.
+ * revision or interval changed, then every interval plus jitter. A GitRepo with {@code disablePolling} is asked
+ * once when first owned and again after each spec change or force sync, as Fleet's gitjob does, so it deploys
+ * without a webhook.
  */
 @ApplicationScoped
 public class Poller {
@@ -58,6 +61,9 @@ public class Poller {
 
     @Inject
     PollingStatusWriter status;
+
+    @Inject
+    GitRepoKubernetesEvents kubernetesEvents;
 
     @Inject
     MeterRegistry registry;
@@ -88,12 +94,17 @@ public class Poller {
         volatile Instant due;
         volatile boolean inFlight;
         volatile StatusWrites.Written written;
+        /** The generations the last check of a disablePolling GitRepo was made for. */
+        volatile long generation;
+        volatile long forceSyncGeneration;
 
-        Entry(GitRepoRef ref, RepoSpec spec, Instant due, StatusWrites.Written written) {
-            this.ref = ref;
-            this.spec = spec;
+        Entry(GitRepoState state, Instant due, StatusWrites.Written written) {
+            this.ref = state.gitRepo();
+            this.spec = state.spec();
             this.due = due;
             this.written = written;
+            this.generation = state.generation();
+            this.forceSyncGeneration = state.forceSyncGeneration();
         }
     }
 
@@ -124,10 +135,17 @@ public class Poller {
                 }
                 if (entry == null || !entry.ref.uid().equals(state.gitRepo().uid())
                         || !sameSchedule(entry.spec, state.spec())) {
-                    entry = new Entry(state.gitRepo(), state.spec(), now, entry == null ? null : entry.written);
+                    entry = new Entry(state, now, entry == null ? null : entry.written);
                     entries.put(key, entry);
+                } else if (entry.spec.disablePolling() && (entry.generation != state.generation()
+                        || entry.forceSyncGeneration != state.forceSyncGeneration())) {
+                    // Fleet's reconciler asks the remote whenever a GitRepo without polling has no Job to run:
+                    // after each spec change or force sync. So a force sync deploys the latest head.
+                    entry.generation = state.generation();
+                    entry.forceSyncGeneration = state.forceSyncGeneration();
+                    entry.due = now;
                 }
-                if (entry.spec.disablePolling() || entry.inFlight || now.isBefore(entry.due)) {
+                if (entry.inFlight || now.isBefore(entry.due)) {
                     continue;
                 }
                 entry.inFlight = true;
@@ -142,6 +160,9 @@ public class Poller {
 
     private void poll(Entry entry) {
         Instant triggered = clock.instant();
+        // The one check of a GitRepo without polling is Fleet's reconciler's, not its polling job's: its failure
+        // has another event reason.
+        boolean oneCheck = entry.spec.disablePolling();
         long start = System.nanoTime();
         try {
             Head head = remote.head(entry.spec, credentials.forGitRepo(entry.ref.namespace(),
@@ -157,18 +178,31 @@ public class Poller {
                 return;
             }
             count(detected ? "detected" : "unchanged");
-            writeStatus(entry, triggered, true, "polling " + RepoUrls.redact(entry.spec.repo()) + " works", detected);
+            if (detected) {
+                kubernetesEvents.newCommit(entry.ref, head.commit());
+            }
+            // Fleet's GitPolling condition after a good poll: True, no reason, no message.
+            writeStatus(entry, triggered, true, "", detected);
         } catch (Exception e) {
             double seconds = seconds(start);
             count("failed");
             LOG.warnf("Polling %s (%s) failed: %s", entry.ref.key(), RepoUrls.redact(entry.spec.repo()),
                     RepoUrls.redact(e.getMessage()));
+            String message = RepoUrls.redact(String.valueOf(e.getMessage()));
+            boolean current = true;
             try {
-                tracker.fetchFailed(entry.ref, entry.spec, e, seconds);
+                current = tracker.fetchFailed(entry.ref, entry.spec, e, seconds);
             } catch (RuntimeException publishFailure) {
                 LOG.errorf(publishFailure, "Could not publish the fetch failure of %s", entry.ref.key());
             }
-            writeStatus(entry, triggered, false, RepoUrls.redact(String.valueOf(e.getMessage())), false);
+            if (current) {
+                if (oneCheck) {
+                    kubernetesEvents.checkFailed(entry.ref, message);
+                } else {
+                    kubernetesEvents.pollFailed(entry.ref, message);
+                }
+            }
+            writeStatus(entry, triggered, false, message, false);
         } finally {
             entry.due = PollSchedule.nextDue(clock.instant(), entry.spec, defaultInterval, random.getAsDouble())
                     .orElse(Instant.MAX);

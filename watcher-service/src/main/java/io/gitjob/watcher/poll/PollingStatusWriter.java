@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.gitjob.events.GitRepoRef;
 import io.gitjob.events.RepoSpec;
 import io.gitjob.gitrepo.GitRepo;
@@ -24,6 +25,10 @@ import io.gitjob.gitrepo.GitRepoStatusEdit;
 public class PollingStatusWriter {
 
     public static final String CONDITION = "GitPolling";
+    /** Fleet's reason of a failed GitPolling (wrangler's default for an error without its own reason). */
+    public static final String FAILED_REASON = "Error";
+
+    private static final int WRITE_ATTEMPTS = 5;
 
     @Inject
     KubernetesClient client;
@@ -54,29 +59,44 @@ public class PollingStatusWriter {
     private boolean recordSource(GitRepoRef ref, RepoSpec source) {
         String digest = PolledSource.of(source.repo(), source.branch(), source.revision());
         var resource = client.resources(GitRepo.class).inNamespace(ref.namespace()).withName(ref.name());
-        GitRepo current = resource.get();
-        if (current == null || !ref.uid().equals(current.getMetadata().getUid())) {
-            return false;
-        }
-        var annotations = current.getMetadata().getAnnotations();
-        if (annotations != null && digest.equals(annotations.get(PolledSource.ANNOTATION))) {
-            return true;
-        }
-        resource.edit(g -> {
-            if (g.getMetadata().getAnnotations() == null) {
-                g.getMetadata().setAnnotations(new java.util.HashMap<>());
+        for (int attempt = 1;; attempt++) {
+            GitRepo current = resource.get();
+            if (current == null || !ref.uid().equals(current.getMetadata().getUid())) {
+                return false;
             }
-            g.getMetadata().getAnnotations().put(PolledSource.ANNOTATION, digest);
-            return g;
-        });
-        return true;
+            var annotations = current.getMetadata().getAnnotations();
+            if (annotations != null && digest.equals(annotations.get(PolledSource.ANNOTATION))) {
+                return true;
+            }
+            try {
+                resource.edit(g -> {
+                    if (g.getMetadata().getAnnotations() == null) {
+                        g.getMetadata().setAnnotations(new java.util.HashMap<>());
+                    }
+                    g.getMetadata().getAnnotations().put(PolledSource.ANNOTATION, digest);
+                    return g;
+                });
+                return true;
+            } catch (KubernetesClientException e) {
+                // Another writer (a poll's status, a webhook of the same GitRepo, a user) got there first.
+                if (e.getCode() != 409 || attempt >= WRITE_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
     }
 
+    /**
+     * The outcome of a poll, as Fleet's gitjob writes it: {@code GitPolling} True with neither reason nor message
+     * when it worked; False, reason {@code Error}, the error's message (scrubbed of credentials by the caller)
+     * when it failed.
+     */
     public void polled(GitRepoRef ref, Instant triggered, boolean ok, String message) {
         GitRepoStatusEdit.edit(client, ref, status -> {
             status.setLastPollingTriggered(triggered.toString());
             GitRepoConditions.set(status.getConditions(), CONDITION, ok ? "True" : "False",
-                    ok ? "Polled" : "FetchFailed", message, Instant.now().toString());
+                    ok ? null : FAILED_REASON, ok || message == null || message.isEmpty() ? null : message,
+                    Instant.now().toString());
         });
     }
 }

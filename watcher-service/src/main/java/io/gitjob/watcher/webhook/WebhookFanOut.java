@@ -11,6 +11,7 @@ import io.gitjob.events.GitRepoEvent.CommitSource;
 import io.gitjob.events.GitRepoKey;
 import io.gitjob.gitrepo.GitRepo;
 import io.gitjob.watcher.GitRepoTracker;
+import io.gitjob.watcher.events.GitRepoKubernetesEvents;
 import io.gitjob.watcher.poll.RefSelection.Head;
 import io.gitjob.watcher.webhook.WebhookPayloads.Push;
 
@@ -19,13 +20,17 @@ import io.gitjob.watcher.webhook.WebhookPayloads.Push;
  * commit detected. Those this replica owns go through the tracker as a poll's result would; for a GitRepo
  * another replica owns, the push is recorded and published from here rather than dropped (see docs/watcher.md,
  * "Webhooks and replicas"): the owner's known commit is not this replica's to change, so the owner publishes the
- * same commit once more on its next poll, a duplicate every consumer takes in its stride.
+ * same commit once more on its next poll, a duplicate every consumer takes in its stride. Only GitRepos of this
+ * installation's shard are offered (the caller passes {@code GitRepoWatch.cached()}, which holds no other).
  */
 @ApplicationScoped
 public class WebhookFanOut {
 
     @Inject
     GitRepoTracker tracker;
+
+    @Inject
+    GitRepoKubernetesEvents kubernetesEvents;
 
     /**
      * @param cluster every GitRepo this replica's informer sees
@@ -43,11 +48,16 @@ public class WebhookFanOut {
             // One GitRepo that cannot be recorded (the API server or the broker refused) must not cost the others
             // their push: providers do not all deliver a failed webhook again.
             try {
+                boolean detected = true;
                 if (match.owned()) {
-                    tracker.commitFetched(match.state().gitRepo(), match.state().spec(), head, 0,
+                    detected = tracker.commitFetched(match.state().gitRepo(), match.state().spec(), head, 0,
                             CommitSource.WEBHOOK);
                 } else {
                     tracker.recordPushForOther(match.state(), push.branch(), push.commit());
+                }
+                if (detected) {
+                    // Fleet records it once its reconciler has seen the pushed commit at the remote's head.
+                    kubernetesEvents.newCommit(match.state().gitRepo(), push.commit());
                 }
             } catch (RuntimeException e) {
                 if (first == null) {
