@@ -22,7 +22,10 @@ import io.gitjob.job.cluster.GitRepoStatusWriter;
 import io.gitjob.job.decision.Action;
 import io.gitjob.job.decision.JobView;
 import io.gitjob.job.mode.JobModes;
-import io.gitjob.job.template.JobFactory;
+import io.gitjob.job.cluster.JobResourcesWriter;
+import io.gitjob.job.template.JobPlan;
+import io.gitjob.job.template.ReferencedObjects;
+import io.gitjob.support.KubernetesEventRecorder;
 import io.gitjob.support.Tracing;
 import io.gitjob.support.Transient;
 
@@ -58,6 +61,9 @@ public class ActionExecutor {
     @Inject
     JobModes modes;
 
+    @Inject
+    KubernetesEventRecorder kubeEvents;
+
     @ConfigProperty(name = "gitjob.dry-run", defaultValue = "false")
     boolean dryRun;
 
@@ -75,6 +81,8 @@ public class ActionExecutor {
             if (action instanceof Action.TerminateJob terminate) {
                 deleteJob(terminate.job());
                 events.terminated(terminate.job(), terminate.cause());
+                kubeEvent(gitRepo, KubernetesEventRecorder.NORMAL, "JobDeleted", "DeleteJob",
+                        "job " + terminate.job().name() + " deleted: " + describe(terminate.cause()));
                 LOG.infof("Terminated Job %s/%s (%s)", terminate.job().gitRepo().namespace(), terminate.job().name(),
                         terminate.cause());
             } else if (action instanceof Action.CreateJob create) {
@@ -82,15 +90,17 @@ public class ActionExecutor {
             } else if (action instanceof Action.AdoptJob adopt) {
                 adopt(adopt.job(), gitRepo);
             } else if (action instanceof Action.CompleteSucceededJob done) {
-                inJobsTrace(done.job(), "job succeeded", () -> completeSucceeded(done, ownsReady(gitRepo)));
+                inJobsTrace(done.job(), "job succeeded", () -> completeSucceeded(done, gitRepo));
             } else if (action instanceof Action.ReportFailedJob failed) {
-                inJobsTrace(failed.job(), "job failed", () -> reportFailed(failed, ownsReady(gitRepo)));
+                inJobsTrace(failed.job(), "job failed", () -> reportFailed(failed, gitRepo));
             } else if (action instanceof Action.AddFinalizer) {
                 release.addFinalizer(gitRepo);
             } else if (action instanceof Action.ReleaseGitRepo) {
                 release.release(gitRepo);
             } else if (action instanceof Action.RefuseGitRepo refuse) {
-                status.notAccepted(ClusterState.view(gitRepo).ref(), refuse.message());
+                notAccepted(gitRepo, refuse.message());
+                kubeEvent(gitRepo, KubernetesEventRecorder.WARNING, "FailedToCreateJob", "CreateGitJob",
+                        refuse.message());
                 LOG.warnf("GitRepo %s/%s: no Job can be made: %s", gitRepo.getMetadata().getNamespace(),
                         gitRepo.getMetadata().getName(), refuse.message());
             }
@@ -109,7 +119,14 @@ public class ActionExecutor {
         var ref = ClusterState.view(gitRepo).ref();
         Job created;
         try {
-            Job job = new JobFactory(templates.current()).build(gitRepo, create);
+            // The mode was settled by the decision: a GitRepo without one is refused before any CreateJob.
+            JobMode mode = modes.of(gitRepo).mode();
+            JobPlan plan = templates.planner().plan(gitRepo, create, mode,
+                    ReferencedObjects.in(client, gitRepo.getMetadata().getNamespace()));
+            // Its ServiceAccount, Role, RoleBinding, targets and CA bundle first: a Pod that starts before them
+            // would fail on a missing volume or permission.
+            JobResourcesWriter.ensure(client, plan.prerequisites());
+            Job job = plan.job();
             String traceparent = tracing.currentAsMap().get("traceparent");
             if (traceparent != null) {
                 job.getMetadata().getAnnotations().put(ClusterState.TRACEPARENT_ANNOTATION, traceparent);
@@ -124,17 +141,24 @@ public class ActionExecutor {
                 // Refused (a quota, an admission webhook, an invalid template): users must see why.
                 events.creationFailed(ref, create.generation(), create.forceSyncGeneration(), create.jobName(),
                         create.commit(), e);
+                kubeEvent(gitRepo, KubernetesEventRecorder.WARNING, "FailedToCreateJob", "CreateGitJob",
+                        e.getMessage());
+                notAccepted(gitRepo, "Job " + create.jobName() + " was refused: " + e.getMessage());
             }
             throw e;
         } catch (RuntimeException e) {
             events.creationFailed(ref, create.generation(), create.forceSyncGeneration(), create.jobName(),
                     create.commit(), e);
+            kubeEvent(gitRepo, KubernetesEventRecorder.WARNING, "FailedToCreateJob", "CreateGitJob", e.getMessage());
+            notAccepted(gitRepo, e.getMessage());
             throw e;
         }
         events.created(ref, create.generation(), create.forceSyncGeneration(), create.jobName(),
                 created.getMetadata().getUid(), create.commit());
         status.jobCreated(ref, create.jobName(), create.commit(), create.generation(), create.forceSyncGeneration(),
                 ownsReady(gitRepo));
+        kubeEvent(gitRepo, KubernetesEventRecorder.NORMAL, "Created", "CreateGitJob",
+                "GitJob " + create.jobName() + " was created for commit " + create.commit());
         LOG.infof("Created Job %s/%s for commit %s (generation %d, forceSyncGeneration %d)",
                 ref.namespace(), create.jobName(), create.commit(), create.generation(), create.forceSyncGeneration());
     }
@@ -153,28 +177,32 @@ public class ActionExecutor {
      * Job (the janitor deleting it while the broker is away, a ttlSecondsAfterFinished in a template). Then the
      * event, then the delete: a repeat of any step is harmless while the Job is still there.
      */
-    private void completeSucceeded(Action.CompleteSucceededJob done, boolean ownsReady) {
+    private void completeSucceeded(Action.CompleteSucceededJob done, GitRepo gitRepo) {
         JobView job = done.job();
         if (done.markApplied()) {
             status.jobSucceeded(job.gitRepo(), job.name(), job.commit(), job.generation(), job.forceSyncGeneration(),
-                    ownsReady);
+                    ownsReady(gitRepo));
         }
         events.succeeded(job, done.durationSeconds());
         deleteJob(job);
         events.deleted(job, "succeeded");
+        kubeEvent(gitRepo, KubernetesEventRecorder.NORMAL, "JobDeleted", "DeleteJob",
+                "job deletion triggered because job succeeded");
         LOG.infof("Job %s/%s succeeded in %.1f s; deleted with its Pods", job.gitRepo().namespace(), job.name(),
                 done.durationSeconds());
     }
 
-    private void reportFailed(Action.ReportFailedJob failed, boolean ownsReady) {
+    private void reportFailed(Action.ReportFailedJob failed, GitRepo gitRepo) {
         JobView job = failed.job();
         // A Job whose Pod never started has no termination message: the Pod's waiting reason says it all.
         String message = job.stuck() ? job.failureReason() : terminationMessage(job);
         events.failed(job, message);
         if (failed.markStalled()) {
             status.jobFailed(job.gitRepo(), job.name(), job.commit(), job.generation(), job.forceSyncGeneration(),
-                    message == null ? job.failureReason() : message, ownsReady);
+                    message == null ? job.failureReason() : message, ownsReady(gitRepo));
         }
+        kubeEvent(gitRepo, KubernetesEventRecorder.WARNING, "JobFailed", "RunGitJob", "job " + job.name()
+                + " failed (" + job.failureReason() + ")" + (message == null ? "" : ": " + message));
         client.batch().v1().jobs().inNamespace(job.gitRepo().namespace()).withName(job.name())
                 .edit(j -> {
                     if (j.getMetadata().getAnnotations() == null) {
@@ -224,6 +252,34 @@ public class ActionExecutor {
             }
         }
         return null;
+    }
+
+    /**
+     * Written only when it says something new: every status write wakes the GitRepo's informer, and a failure
+     * written again on every retry would retry at once, round and round, instead of backing off.
+     */
+    private void notAccepted(GitRepo gitRepo, String said) {
+        String message = said == null ? "the Job could not be made" : said;
+        if (gitRepo != null && !message.equals(ClusterState.view(gitRepo, modes.of(gitRepo)).notAccepted())) {
+            status.notAccepted(ClusterState.view(gitRepo).ref(), message);
+        }
+    }
+
+    /** What {@code kubectl describe gitrepo} shows; a GitRepo already gone has nobody to tell. */
+    private void kubeEvent(GitRepo gitRepo, String type, String reason, String action, String note) {
+        if (gitRepo != null) {
+            kubeEvents.record(gitRepo, null, type, reason, action, note);
+        }
+    }
+
+    private static String describe(io.gitjob.events.GitJobEvent.TerminationCause cause) {
+        return switch (cause) {
+            case FORCE_SYNC -> "a force sync asks for a new Job";
+            case SPEC_CHANGED -> "the GitRepo's spec changed";
+            case NEW_COMMIT -> "a newer commit is wanted";
+            case GITREPO_DELETED -> "its GitRepo is deleted";
+            default -> cause.name();
+        };
     }
 
     private void inJobsTrace(JobView job, String span, Runnable work) {

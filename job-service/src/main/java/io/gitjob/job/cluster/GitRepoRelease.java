@@ -108,7 +108,7 @@ public class GitRepoRelease {
     private void purgeTargetNamespace(GitRepo gitRepo) {
         var spec = gitRepo.getSpec();
         String target = spec == null ? null : spec.getTargetNamespace();
-        boolean delete = spec != null && Boolean.TRUE.equals(spec.getAdditionalProperties().get("deleteNamespace"))
+        boolean delete = spec != null && Boolean.TRUE.equals(spec.getDeleteNamespace())
                 && !Boolean.TRUE.equals(spec.getKeepResources());
         if (!delete || target == null || target.isBlank() || PROTECTED_NAMESPACES.contains(target)
                 || target.startsWith("kube-")) {

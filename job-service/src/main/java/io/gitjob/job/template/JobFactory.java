@@ -1,87 +1,117 @@
 package io.gitjob.job.template;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.gitjob.gitrepo.GitRepo;
 import io.gitjob.gitrepo.GitRepoSpec;
-import io.gitjob.gitrepo.JobConventions;
 import io.gitjob.job.decision.Action;
 
 /**
- * Builds the Job that applies one state of a GitRepo: the configured pod template, with the labels,
- * annotations and controller ownerReference of design section 5, so Kubernetes' garbage collector also
- * removes the Jobs of a deleted GitRepo.
+ * Builds the kubectl-mode Job that applies one state of a GitRepo: the configured pod template (the default one, or
+ * {@code gitjob.job.template-file}) with the GitRepo's values, in gitjob's {@link JobEnvelope}.
  */
 public final class JobFactory {
 
-    private final PodTemplate template;
+    /** Where the default template mounts the credentials Secret, whatever its kind. */
+    static final String CREDENTIALS_DIR = "/gitjob/credentials";
+    static final String WORKSPACE = "/workspace/repo";
 
-    public JobFactory(PodTemplate template) {
+    private final PodTemplate template;
+    private final JobSettings settings;
+
+    public JobFactory(PodTemplate template, JobSettings settings) {
         this.template = template;
+        this.settings = settings;
+    }
+
+    /** With the default settings and no Secrets to look at; kept for callers that have neither yet. */
+    public JobFactory(PodTemplate template) {
+        this(template, JobSettings.defaults());
     }
 
     public Job build(GitRepo gitRepo, Action.CreateJob create) {
-        var meta = gitRepo.getMetadata();
-        Map<String, String> labels = new HashMap<>();
-        labels.put(JobConventions.MANAGED_BY_LABEL, JobConventions.MANAGED_BY_VALUE);
-        labels.put(JobConventions.GITREPO_LABEL, meta.getName());
-        labels.put(JobConventions.GITREPO_GENERATION_LABEL, Long.toString(create.generation()));
-        labels.put(JobConventions.FORCE_SYNC_GENERATION_LABEL, Long.toString(create.forceSyncGeneration()));
-
-        PodTemplateSpec pod = template.render(values(gitRepo, create));
-        if (pod.getMetadata() == null) {
-            pod.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMeta());
-        }
-        Map<String, String> podLabels = pod.getMetadata().getLabels() == null ? new HashMap<>()
-                : new HashMap<>(pod.getMetadata().getLabels());
-        podLabels.put(JobConventions.MANAGED_BY_LABEL, JobConventions.MANAGED_BY_VALUE);
-        podLabels.put(JobConventions.GITREPO_LABEL, meta.getName());
-        pod.getMetadata().setLabels(podLabels);
-        // A retried Pod would apply again a state that already failed once: Fleet's choice, kept.
-        pod.getSpec().setRestartPolicy("Never");
-
-        return new JobBuilder()
-                .withNewMetadata()
-                .withName(create.jobName())
-                .withNamespace(meta.getNamespace())
-                .withLabels(labels)
-                .addToAnnotations(JobConventions.COMMIT_ANNOTATION, create.commit())
-                .addToAnnotations(JobConventions.GENERATION_ANNOTATION, Long.toString(create.generation()))
-                .withOwnerReferences(new OwnerReferenceBuilder()
-                        .withApiVersion(GitRepo.API_VERSION)
-                        .withKind(GitRepo.KIND)
-                        .withName(meta.getName())
-                        .withUid(meta.getUid())
-                        .withController(true)
-                        .withBlockOwnerDeletion(true)
-                        .build())
-                .endMetadata()
-                .withNewSpec()
-                .withBackoffLimit(0)
-                .withTemplate(pod)
-                .endSpec()
-                .build();
+        return build(gitRepo, create, ReferencedObjects.none());
     }
 
-    static Map<String, String> values(GitRepo gitRepo, Action.CreateJob create) {
+    public Job build(GitRepo gitRepo, Action.CreateJob create, ReferencedObjects objects) {
+        GitClone clone = GitClone.of(gitRepo, objects, settings, create.commit(), CREDENTIALS_DIR);
+        PodTemplateSpec pod = template.render(values(gitRepo, create, clone, settings),
+                lists(gitRepo, clone));
+        var spec = pod.getSpec();
+        if (spec.getServiceAccountName() == null || spec.getServiceAccountName().isBlank()) {
+            spec.setServiceAccountName(FleetNames.serviceAccount(gitRepo));
+        }
+        var proxy = settings.proxyEnv();
+        if (!proxy.isEmpty()) {
+            for (List<Container> containers : List.of(nonNull(spec.getInitContainers()), nonNull(spec.getContainers()))) {
+                for (Container c : containers) {
+                    var env = new ArrayList<>(nonNull(c.getEnv()));
+                    env.addAll(proxy);
+                    c.setEnv(env);
+                }
+            }
+        }
+        return JobEnvelope.wrap(gitRepo, create, pod, settings);
+    }
+
+    private static <T> List<T> nonNull(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+
+    static Map<String, String> values(GitRepo gitRepo, Action.CreateJob create, GitClone clone, JobSettings settings) {
         GitRepoSpec spec = gitRepo.getSpec();
         Map<String, String> values = new HashMap<>();
         values.put("repo", spec.getRepo());
         values.put("commit", create.commit());
         values.put("branch", spec.getBranch());
         values.put("revision", spec.getRevision());
-        values.put("paths", spec.getPaths() == null || spec.getPaths().isEmpty() ? "."
-                : String.join(" ", spec.getPaths()));
+        values.put("paths", String.join(" ", paths(spec)));
         values.put("targetNamespace", spec.getTargetNamespace());
         values.put("clientSecretName", spec.getClientSecretName());
         values.put("gitRepoName", gitRepo.getMetadata().getName());
         values.put("gitRepoNamespace", gitRepo.getMetadata().getNamespace());
         values.put("jobName", create.jobName());
+        values.put("serviceAccountName", FleetNames.serviceAccount(gitRepo));
+        values.put("credentialsSecretName", clone.credentialsSecret());
+        values.put("caBundleSecretName", clone.caBundle() ? FleetNames.caBundleSecret(gitRepo) : "");
+        values.put("knownHosts", clone.knownHosts());
+        values.put("clonerImage", settings.clonerImage());
+        values.put("kubectlImage", settings.kubectlImage());
         return values;
+    }
+
+    static Map<String, List<String>> lists(GitRepo gitRepo, GitClone clone) {
+        GitRepoSpec spec = gitRepo.getSpec();
+        List<String> cloner = new ArrayList<>(List.of(spec.getRepo(), WORKSPACE));
+        cloner.addAll(clone.flags());
+        List<String> apply = new ArrayList<>();
+        for (String path : paths(spec)) {
+            apply.add("-f");
+            apply.add(path);
+        }
+        if (spec.getTargetNamespace() != null && !spec.getTargetNamespace().isBlank()) {
+            apply.add("--namespace");
+            apply.add(spec.getTargetNamespace());
+        }
+        return Map.of("gitclonerArgs", cloner, "kubectlApplyArgs", apply);
+    }
+
+    /** Relative to the clone as Fleet takes them: a leading '/' is the repository's root, not the file system's. */
+    private static List<String> paths(GitRepoSpec spec) {
+        if (spec.getPaths() == null || spec.getPaths().isEmpty()) {
+            return List.of(".");
+        }
+        List<String> paths = new ArrayList<>();
+        for (String path : spec.getPaths()) {
+            String relative = path.replaceFirst("^/+", "");
+            paths.add(relative.isEmpty() ? "." : relative);
+        }
+        return paths;
     }
 }

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -23,14 +24,17 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
 /**
- * The pod template of gitjob's Jobs, with {@code {{placeholder}}} values. Placeholders are replaced in the
- * parsed tree, string by string, never in the YAML text, so no value (a URL with quotes, a path with a
- * colon) can change the template's structure.
+ * The pod template of gitjob's kubectl-mode Jobs, with {@code {{placeholder}}} values. Placeholders are replaced in
+ * the parsed tree, string by string, never in the YAML text, so no value (a URL with quotes, a path with a colon) can
+ * change the template's structure. A list placeholder ({@link #LIST_PLACEHOLDERS}) stands alone as an element of a
+ * list (e.g. of {@code args}) and becomes zero or more elements.
  */
 public final class PodTemplate {
 
     public static final Set<String> PLACEHOLDERS = Set.of("repo", "commit", "branch", "revision", "paths",
-            "targetNamespace", "clientSecretName", "gitRepoName", "gitRepoNamespace", "jobName");
+            "targetNamespace", "clientSecretName", "gitRepoName", "gitRepoNamespace", "jobName", "serviceAccountName",
+            "credentialsSecretName", "caBundleSecretName", "knownHosts", "clonerImage", "kubectlImage");
+    public static final Set<String> LIST_PLACEHOLDERS = Set.of("gitclonerArgs", "kubectlApplyArgs");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z]+)\\s*}}");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -69,18 +73,31 @@ public final class PodTemplate {
             throw new InvalidTemplateException(source + " must be a pod template: an object with 'spec'");
         }
         Set<String> unknown = new TreeSet<>();
-        collectPlaceholders(tree, unknown);
+        Set<String> misplaced = new TreeSet<>();
+        collectPlaceholders(tree, false, unknown, misplaced);
         unknown.removeAll(PLACEHOLDERS);
+        unknown.removeAll(LIST_PLACEHOLDERS);
         if (!unknown.isEmpty()) {
+            Set<String> known = new TreeSet<>(PLACEHOLDERS);
+            known.addAll(LIST_PLACEHOLDERS);
             throw new InvalidTemplateException(source + " uses unknown placeholder(s) " + unknown + "; known: "
-                    + new TreeSet<>(PLACEHOLDERS));
+                    + known);
+        }
+        if (!misplaced.isEmpty()) {
+            throw new InvalidTemplateException(source + " uses list placeholder(s) " + misplaced
+                    + " inside a string; each must be a list element of its own, e.g. args: [\"{{gitclonerArgs}}\"]");
         }
         return new PodTemplate(tree, source);
     }
 
     /** The pod template for one Job; every placeholder is replaced, a missing value by "". */
     public PodTemplateSpec render(Map<String, String> values) {
-        JsonNode rendered = replace(tree.deepCopy(), values);
+        return render(values, Map.of());
+    }
+
+    /** As {@link #render(Map)}; a list placeholder becomes its values' elements, none when it has no value. */
+    public PodTemplateSpec render(Map<String, String> values, Map<String, List<String>> lists) {
+        JsonNode rendered = replace(tree.deepCopy(), values, lists);
         dropSecretVolumesWithoutName(rendered);
         try {
             return Serialization.unmarshal(YAML.writeValueAsString(rendered), PodTemplateSpec.class);
@@ -90,7 +107,7 @@ public final class PodTemplate {
         }
     }
 
-    private static JsonNode replace(JsonNode node, Map<String, String> values) {
+    private static JsonNode replace(JsonNode node, Map<String, String> values, Map<String, List<String>> lists) {
         if (node.isTextual()) {
             Matcher m = PLACEHOLDER.matcher(node.asText());
             StringBuilder out = new StringBuilder();
@@ -104,12 +121,20 @@ public final class PodTemplate {
         if (node instanceof ObjectNode object) {
             for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext();) {
                 Map.Entry<String, JsonNode> field = it.next();
-                field.setValue(replace(field.getValue(), values));
+                field.setValue(replace(field.getValue(), values, lists));
             }
         } else if (node instanceof ArrayNode array) {
-            for (int i = 0; i < array.size(); i++) {
-                array.set(i, replace(array.get(i), values));
+            ArrayNode out = array.arrayNode();
+            for (JsonNode element : array) {
+                String list = listPlaceholder(element);
+                if (list != null) {
+                    lists.getOrDefault(list, List.of()).forEach(out::add);
+                } else {
+                    out.add(replace(element, values, lists));
+                }
             }
+            array.removeAll();
+            array.addAll(out);
         }
         return node;
     }
@@ -141,13 +166,26 @@ public final class PodTemplate {
         }
     }
 
-    private static void collectPlaceholders(JsonNode node, Set<String> names) {
+    /** The list placeholder an element is made of alone, or null. */
+    private static String listPlaceholder(JsonNode element) {
+        if (!element.isTextual()) {
+            return null;
+        }
+        Matcher m = PLACEHOLDER.matcher(element.asText().trim());
+        return m.matches() && LIST_PLACEHOLDERS.contains(m.group(1)) ? m.group(1) : null;
+    }
+
+    private static void collectPlaceholders(JsonNode node, boolean inList, Set<String> names, Set<String> misplaced) {
         if (node.isTextual()) {
+            boolean alone = inList && listPlaceholder(node) != null;
             Matcher m = PLACEHOLDER.matcher(node.asText());
             while (m.find()) {
                 names.add(m.group(1));
+                if (LIST_PLACEHOLDERS.contains(m.group(1)) && !alone) {
+                    misplaced.add(m.group(1));
+                }
             }
         }
-        node.forEach(child -> collectPlaceholders(child, names));
+        node.forEach(child -> collectPlaceholders(child, node.isArray(), names, misplaced));
     }
 }

@@ -62,6 +62,10 @@ class FleetModeTest {
         poll(gitRepo, "c1");
         await().atMost(WAIT).until(() -> finalizers(gitRepo).contains(FleetConventions.GITREPO_FINALIZER));
         await().atMost(WAIT).until(() -> !jobsOf(gitRepo).isEmpty());
+        // kubectl describe gitrepo tells it with Fleet's reason.
+        await().atMost(WAIT).until(() -> client.events().v1().events().inNamespace(NS).list().getItems().stream()
+                .anyMatch(e -> "Created".equals(e.getReason()) && "purged".equals(e.getRegarding().getName())
+                        && e.getNote().contains(jobsOf(gitRepo).get(0).getMetadata().getName())));
         GenericKubernetesResource bundle = bundle(gitRepo, "purged-app");
         GenericKubernetesResource otherRepos = bundle(create("neighbour", Map.of(), List.of()), "neighbour-app");
 

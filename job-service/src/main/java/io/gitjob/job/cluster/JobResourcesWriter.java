@@ -1,0 +1,161 @@
+package io.gitjob.job.cluster;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import org.jboss.logging.Logger;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+/**
+ * Makes a Job's prerequisites exist as planned ({@code io.gitjob.job.template.JobPlan#prerequisites}), before the Job
+ * is created: each is created when absent, updated when what gitjob sets differs (its labels, its controller
+ * reference, its rules, subjects, data), left alone when equal, so calling it for every Job costs one GET per object
+ * and writes nothing in the steady state. A create answered 409 (another replica, a cache behind) is taken as the
+ * object existing; an update answered 409 is tried again on a fresh read. Only kinds and names are logged, never data.
+ * A ServiceAccount that exists is left as it is, as Fleet does (the API server manages its tokens). A RoleBinding
+ * whose roleRef changed, or a Secret whose type changed, is deleted and created again: both are immutable.
+ */
+public final class JobResourcesWriter {
+
+    private static final Logger LOG = Logger.getLogger(JobResourcesWriter.class);
+    private static final int ATTEMPTS = 3;
+
+    /** What a call did, for logs and tests. */
+    public record Outcome(List<String> created, List<String> updated, List<String> unchanged) {
+    }
+
+    private JobResourcesWriter() {
+    }
+
+    public static Outcome ensure(KubernetesClient client, List<HasMetadata> objects) {
+        Outcome outcome = new Outcome(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        for (HasMetadata wanted : objects) {
+            ensureOne(client, wanted, outcome);
+        }
+        return outcome;
+    }
+
+    private static void ensureOne(KubernetesClient client, HasMetadata wanted, Outcome outcome) {
+        String id = wanted.getKind() + " " + wanted.getMetadata().getNamespace() + "/" + wanted.getMetadata().getName();
+        for (int attempt = 1;; attempt++) {
+            HasMetadata existing = client.resource(wanted).get();
+            try {
+                if (existing == null) {
+                    client.resource(wanted).create();
+                    LOG.infof("Created %s", id);
+                    outcome.created().add(id);
+                    return;
+                }
+                if (wanted instanceof ServiceAccount || !differs(existing, wanted)) {
+                    outcome.unchanged().add(id);
+                    return;
+                }
+                if (immutableChanged(existing, wanted)) {
+                    client.resource(existing).withPropagationPolicy(
+                            DeletionPropagation.BACKGROUND).delete();
+                    client.resource(wanted).create();
+                    LOG.infof("Replaced %s (an immutable field changed)", id);
+                } else {
+                    client.resource(merge(existing, wanted)).update();
+                    LOG.infof("Updated %s", id);
+                }
+                outcome.updated().add(id);
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt >= ATTEMPTS) {
+                    throw e;
+                }
+                // Created or changed by someone else between the read and the write: read again.
+            }
+        }
+    }
+
+    static boolean differs(HasMetadata existing, HasMetadata wanted) {
+        Map<String, String> labels = existing.getMetadata().getLabels() == null ? Map.of()
+                : existing.getMetadata().getLabels();
+        if (wanted.getMetadata().getLabels() != null
+                && !labels.entrySet().containsAll(wanted.getMetadata().getLabels().entrySet())) {
+            return true;
+        }
+        if (!owners(existing).equals(owners(wanted))) {
+            return true;
+        }
+        return immutableChanged(existing, wanted) || !payloadEquals(existing, wanted);
+    }
+
+    private static boolean immutableChanged(HasMetadata existing, HasMetadata wanted) {
+        if (existing instanceof RoleBinding e && wanted instanceof RoleBinding w) {
+            return !Objects.equals(e.getRoleRef(), w.getRoleRef());
+        }
+        if (existing instanceof Secret e && wanted instanceof Secret w) {
+            return w.getType() != null && !w.getType().equals(e.getType());
+        }
+        return false;
+    }
+
+    private static boolean payloadEquals(HasMetadata existing, HasMetadata wanted) {
+        if (existing instanceof Role e && wanted instanceof Role w) {
+            return Objects.equals(e.getRules(), w.getRules());
+        }
+        if (existing instanceof RoleBinding e && wanted instanceof RoleBinding w) {
+            return Objects.equals(e.getSubjects(), w.getSubjects());
+        }
+        if (existing instanceof ConfigMap e && wanted instanceof ConfigMap w) {
+            return Objects.equals(empty(e.getData()), empty(w.getData()))
+                    && Objects.equals(empty(e.getBinaryData()), empty(w.getBinaryData()));
+        }
+        if (existing instanceof Secret e && wanted instanceof Secret w) {
+            return Objects.equals(empty(e.getData()), empty(w.getData()));
+        }
+        return true;
+    }
+
+    /** The existing object with gitjob's parts set as wanted; labels, annotations and owners of others kept. */
+    private static HasMetadata merge(HasMetadata existing, HasMetadata wanted) {
+        Map<String, String> labels = new HashMap<>(empty(existing.getMetadata().getLabels()));
+        labels.putAll(empty(wanted.getMetadata().getLabels()));
+        existing.getMetadata().setLabels(labels);
+        List<OwnerReference> owners = new ArrayList<>();
+        for (OwnerReference o : existing.getMetadata().getOwnerReferences()) {
+            if (!Boolean.TRUE.equals(o.getController())) {
+                owners.add(o);
+            }
+        }
+        owners.addAll(owners(wanted));
+        existing.getMetadata().setOwnerReferences(owners);
+        if (existing instanceof Role e && wanted instanceof Role w) {
+            e.setRules(w.getRules());
+        } else if (existing instanceof RoleBinding e && wanted instanceof RoleBinding w) {
+            e.setSubjects(w.getSubjects());
+        } else if (existing instanceof ConfigMap e && wanted instanceof ConfigMap w) {
+            e.setData(w.getData());
+            e.setBinaryData(w.getBinaryData());
+        } else if (existing instanceof Secret e && wanted instanceof Secret w) {
+            e.setData(w.getData());
+        }
+        return existing;
+    }
+
+    /** The controller references only: another controller's object is taken over, others' plain owners kept. */
+    private static List<OwnerReference> owners(HasMetadata object) {
+        return object.getMetadata().getOwnerReferences().stream()
+                .filter(o -> Boolean.TRUE.equals(o.getController())).toList();
+    }
+
+    private static <K, V> Map<K, V> empty(Map<K, V> map) {
+        return map == null ? Map.of() : map;
+    }
+}

@@ -1,0 +1,159 @@
+package io.gitjob.job.template;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.gitjob.gitrepo.GitRepo;
+import io.gitjob.gitrepo.GitRepoSpec;
+
+/**
+ * How {@code fleet gitcloner} clones a GitRepo, as Fleet v0.16.1's gitjob decides it: the ref (branch, else revision,
+ * else {@code master}), the credentials from {@code clientSecretName} or else the namespace's {@code gitcredential}
+ * Secret when there is one (basic auth, SSH key or GitHub App, by the Secret's type), insecure TLS, the CA bundle
+ * Secret, and the known_hosts data. Only a basic-auth user name and GitHub App ids are read out of a Secret (Fleet
+ * passes them as arguments); passwords and keys stay in the mounted files.
+ *
+ * @param flags the gitcloner flags after {@code gitcloner <repo> <dir>}
+ * @param credentialsSecret the Secret mounted for the clone, null when none
+ * @param credentialsMountPath where it is mounted (the flags name files under it)
+ * @param caBundle whether the {@code <name>-cabundle} Secret is mounted at {@link #CA_BUNDLE_DIR}
+ * @param knownHosts the known_hosts data, "" when none
+ */
+public record GitClone(List<String> flags, String credentialsSecret, String credentialsMountPath, boolean caBundle,
+        String knownHosts) {
+
+    /** Fleet's default credentials Secret, used when the GitRepo names none and it exists. */
+    public static final String DEFAULT_CREDENTIALS_SECRET = "gitcredential";
+    public static final String CA_BUNDLE_DIR = "/gitjob/cabundle";
+    /** The key of {@code spec.caBundle} in the CA bundle Secret. */
+    public static final String CA_BUNDLE_KEY = "additional-ca.crt";
+    public static final String KNOWN_HOSTS_ENV = "FLEET_KNOWN_HOSTS";
+
+    private static final String BASIC_AUTH = "kubernetes.io/basic-auth";
+    private static final String SSH_AUTH = "kubernetes.io/ssh-auth";
+    private static final List<String> GITHUB_APP_KEYS = List.of("github_app_id", "github_app_installation_id",
+            "github_app_private_key");
+
+    /**
+     * @param pinnedCommit null: Fleet's rule for the ref; else {@code --revision <commit>}, so the clone is exactly
+     *        the commit the Job is for (kubectl mode)
+     * @param credentialsDir null: Fleet's directory per kind of credentials; else that one for all (a template
+     *        mounts the Secret at one place)
+     */
+    public static GitClone of(GitRepo gitRepo, ReferencedObjects objects, JobSettings settings, String pinnedCommit,
+            String credentialsDir) {
+        GitRepoSpec spec = gitRepo.getSpec();
+        String namespace = gitRepo.getMetadata().getNamespace();
+        List<String> flags = new ArrayList<>();
+        if (pinnedCommit != null) {
+            flags.add("--revision");
+            flags.add(pinnedCommit);
+        } else if (!blank(spec.getBranch())) {
+            flags.add("--branch");
+            flags.add(spec.getBranch());
+        } else if (!blank(spec.getRevision())) {
+            flags.add("--revision");
+            flags.add(spec.getRevision());
+        } else {
+            flags.add("--branch");
+            flags.add("master");
+        }
+
+        boolean named = !blank(spec.getClientSecretName());
+        String secretName = named ? spec.getClientSecretName() : DEFAULT_CREDENTIALS_SECRET;
+        Optional<Secret> secret = objects.secret(secretName);
+        if (secret.isEmpty() && named) {
+            throw new InvalidGitRepoException("spec.clientSecretName names Secret " + secretName
+                    + ", which does not exist in namespace " + namespace);
+        }
+        String mountPath = null;
+        if (secret.isPresent()) {
+            Map<String, String> data = data(secret.get());
+            String type = secret.get().getType();
+            if (BASIC_AUTH.equals(type) || !SSH_AUTH.equals(type) && !hasGitHubApp(data)
+                    && data.containsKey("username") && data.containsKey("password")) {
+                mountPath = dir(credentialsDir, "/gitjob/credentials");
+                flags.addAll(List.of("--username", decode(data.get("username")), "--password-file",
+                        mountPath + "/password"));
+            } else if (SSH_AUTH.equals(type) || !hasGitHubApp(data) && data.containsKey("ssh-privatekey")) {
+                mountPath = dir(credentialsDir, "/gitjob/ssh");
+                flags.addAll(List.of("--ssh-private-key-file", mountPath + "/ssh-privatekey"));
+            } else if (hasGitHubApp(data)) {
+                mountPath = dir(credentialsDir, "/gitjob/githubapp");
+                flags.addAll(List.of("--github-app-id", decode(data.get("github_app_id")),
+                        "--github-app-installation-id", decode(data.get("github_app_installation_id")),
+                        "--github-app-key-file", mountPath + "/github_app_private_key"));
+            } else {
+                throw new InvalidGitRepoException("Secret " + namespace + "/" + secretName + " (type " + type
+                        + ") holds no Git credentials: a kubernetes.io/basic-auth or kubernetes.io/ssh-auth Secret,"
+                        + " or the GitHub App keys " + GITHUB_APP_KEYS + ", are expected");
+            }
+        }
+
+        if (Boolean.TRUE.equals(spec.getInsecureSkipTLSVerify())) {
+            flags.add("--insecure-skip-tls");
+        }
+        boolean caBundle = !blank(spec.getCaBundle())
+                || objects.secret(FleetNames.caBundleSecret(gitRepo)).isPresent();
+        if (caBundle) {
+            flags.addAll(List.of("--ca-bundle-file", CA_BUNDLE_DIR + "/" + CA_BUNDLE_KEY));
+        }
+
+        String knownHosts = knownHosts(secret, objects, settings);
+        if (knownHosts.isEmpty() && settings.strictHostKeyChecks() && isSsh(spec.getRepo())) {
+            throw new InvalidGitRepoException("strict SSH host key checks are on (gitjob.job.strict-host-key-checks)"
+                    + " but no known_hosts data was found for " + spec.getRepo() + ": add a known_hosts key to Secret "
+                    + secretName + " or to ConfigMap " + settings.knownHostsConfigMap());
+        }
+        return new GitClone(List.copyOf(flags), secret.map(s -> secretName).orElse(null), mountPath, caBundle,
+                knownHosts);
+    }
+
+    private static String knownHosts(Optional<Secret> secret, ReferencedObjects objects, JobSettings settings) {
+        String fromSecret = secret.map(s -> data(s).get("known_hosts")).map(GitClone::decode).orElse("");
+        if (!fromSecret.isEmpty()) {
+            return fromSecret;
+        }
+        String ref = settings.knownHostsConfigMap();
+        int slash = ref == null ? -1 : ref.indexOf('/');
+        if (slash <= 0) {
+            return "";
+        }
+        return objects.configMap(ref.substring(0, slash), ref.substring(slash + 1))
+                .map(ConfigMap::getData).map(d -> d.get("known_hosts")).orElse("");
+    }
+
+    /** scp-like {@code user@host:path} or an {@code ssh://} URL: the transports that check host keys. */
+    private static boolean isSsh(String repo) {
+        if (repo == null) {
+            return false;
+        }
+        return repo.startsWith("ssh://") || !repo.contains("://") && repo.matches("^[^/]+@[^/:]+:.*");
+    }
+
+    private static String dir(String fixed, String fleets) {
+        return fixed == null ? fleets : fixed;
+    }
+
+    private static boolean hasGitHubApp(Map<String, String> data) {
+        return data.keySet().containsAll(GITHUB_APP_KEYS);
+    }
+
+    private static Map<String, String> data(Secret secret) {
+        return secret.getData() == null ? Map.of() : secret.getData();
+    }
+
+    private static String decode(String base64) {
+        return base64 == null ? "" : new String(Base64.getDecoder().decode(base64.trim()), StandardCharsets.UTF_8);
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}
