@@ -24,8 +24,11 @@ import io.gitjob.gitrepo.GitRepoCrd;
  * <p>By default it stores GitRepos under Fleet's status schema ({@link FleetStatusSchema}), as a cluster with
  * Fleet's CRD does; {@code --no-status-pruning} keeps every status field, as gitjob's own CRD does.
  *
- * <p>Usage: {@code ApiServerMain <port> [--no-status-pruning]}; prints {@code READY <front url> <mock url>} once it
- * serves the GitRepo CRD.
+ * <p>Fleet's other kinds (Bundle, BundleDeployment, ImageScan: {@link FleetCrds}) are served too, as on a cluster
+ * with Fleet installed; {@code --no-fleet} leaves them out, as on a cluster without Fleet.
+ *
+ * <p>Usage: {@code ApiServerMain <port> [--no-status-pruning] [--no-fleet]}; prints
+ * {@code READY <front url> <mock url>} once it serves the CRDs.
  */
 public final class ApiServerMain {
 
@@ -35,12 +38,13 @@ public final class ApiServerMain {
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
         boolean fleetStatusSchema = !java.util.Arrays.asList(args).contains("--no-status-pruning");
+        boolean fleetInstalled = !java.util.Arrays.asList(args).contains("--no-fleet");
         ParentWatch.exitWhenParentDies();
         // The mock logs every request at INFO: far too much for the sandbox's console.
         java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
         JobCreations jobCreations = new JobCreations();
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new SandboxCrudDispatcher(fleetStatusSchema, jobCreations), false);
+                new SandboxCrudDispatcher(fleetStatusSchema, fleetInstalled, jobCreations), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         String mockUrl = "http://127.0.0.1:" + server.getPort();
         ApiFront front = ApiFront.start(InetAddress.getLoopbackAddress(), port, URI.create(mockUrl), jobCreations);
@@ -50,6 +54,10 @@ public final class ApiServerMain {
         }, "api-server-shutdown"));
         try (KubernetesClient client = server.createClient()) {
             client.apiextensions().v1().customResourceDefinitions().resource(GitRepoCrd.load()).create();
+            if (fleetInstalled) {
+                FleetCrds.all().forEach(crd -> client.apiextensions().v1().customResourceDefinitions().resource(crd)
+                        .create());
+            }
         }
         System.out.println("READY http://127.0.0.1:" + front.port() + " " + mockUrl);
         System.out.flush();

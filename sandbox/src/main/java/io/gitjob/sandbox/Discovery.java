@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.gitjob.gitrepo.FleetConventions;
 
 /**
  * The discovery documents kubectl reads before it does anything: which groups, versions and resources the API
@@ -38,15 +39,30 @@ final class Discovery {
                     new Resource("customresourcedefinitions", "customresourcedefinition", "CustomResourceDefinition",
                             false, List.of("crd", "crds"))));
 
+    /**
+     * Fleet's other kinds, served only by a cluster with Fleet installed ({@link SandboxConfig#fleetInstalled}):
+     * job-service tells the two apart by whether discovery lists {@code bundles}, as it does on a real cluster.
+     */
+    private static final List<Resource> FLEET_KINDS = List.of(
+            new Resource(FleetConventions.BUNDLE_PLURAL, "bundle", FleetConventions.BUNDLE_KIND, true, List.of()),
+            new Resource(FleetConventions.BUNDLE_DEPLOYMENT_PLURAL, "bundledeployment",
+                    FleetConventions.BUNDLE_DEPLOYMENT_KIND, true, List.of()),
+            new Resource(FleetConventions.IMAGE_SCAN_PLURAL, "imagescan", FleetConventions.IMAGE_SCAN_KIND, true,
+                    List.of()));
+
     /** Resources whose status is a subresource; kubectl lists them as {@code <name>/status}. */
     private static final List<String> WITH_STATUS = List.of("pods", "jobs", "cronjobs", "gitrepos", "namespaces",
-            "services", "customresourcedefinitions");
+            "services", "customresourcedefinitions", FleetConventions.BUNDLE_PLURAL,
+            FleetConventions.BUNDLE_DEPLOYMENT_PLURAL, FleetConventions.IMAGE_SCAN_PLURAL);
 
     private Discovery() {
     }
 
-    /** The document for a request path (query already cut off), or empty when the path is not a discovery path. */
-    static Optional<String> document(String path) {
+    /**
+     * The document for a request path (query already cut off), or empty when the path is not a discovery path;
+     * Fleet's kinds beside GitRepo only when {@code fleetInstalled}.
+     */
+    static Optional<String> document(String path, boolean fleetInstalled) {
         String p = path.endsWith("/") && path.length() > 1 ? path.substring(0, path.length() - 1) : path;
         if (p.equals("/api")) {
             return Optional.of(json(Map.of("kind", "APIVersions", "versions", List.of("v1"),
@@ -67,6 +83,9 @@ final class Discovery {
         List<Resource> resources = groupVersion == null ? null : GROUP_VERSIONS.get(groupVersion);
         if (resources == null) {
             return Optional.empty();
+        }
+        if (fleetInstalled && FleetConventions.API_VERSION.equals(groupVersion)) {
+            resources = java.util.stream.Stream.concat(resources.stream(), FLEET_KINDS.stream()).toList();
         }
         List<Map<String, Object>> list = new java.util.ArrayList<>();
         for (Resource r : resources) {

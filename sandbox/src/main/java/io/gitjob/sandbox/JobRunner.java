@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
@@ -37,10 +38,16 @@ import io.gitjob.gitrepo.JobConventions;
 /**
  * Plays the parts of a cluster that Fabric8's mock API server lacks, for gitjob's Jobs:
  * <ul>
- * <li><b>the Job controller and the kubelet</b>: for each new Job it creates the Job's Pod, clones the GitRepo's
- * repository at the Job's commit with JGit, checks that every YAML file under the GitRepo's paths parses
- * ({@link YamlCheck}), and marks Pod and Job succeeded, or failed with a termination message naming the bad
- * file, in the shapes the real controllers write;</li>
+ * <li><b>the Job controller and the kubelet</b>: for each new Job it creates the Job's Pod (the template's labels
+ * plus {@code batch.kubernetes.io/job-name}, {@code job-name}, {@code batch.kubernetes.io/controller-uid}, the Job
+ * its controller owner), clones the GitRepo's repository at the Job's commit with JGit, checks that every YAML
+ * file under the Job's paths parses ({@link YamlCheck}), and marks Pod and Job succeeded, or failed with a
+ * termination message naming the bad file, in the shapes the real controllers write. A Job with an image the
+ * kubelet cannot pull ({@link ImagePulls}) never runs: its Pod stays Pending in {@code ErrImagePull}, then
+ * {@code ImagePullBackOff}, and the Job stays active (until its {@code activeDeadlineSeconds}, if any);</li>
+ * <li><b>{@code fleet apply}, Fleet's bundle controller and agent</b>, when the cluster has Fleet, for a Job whose
+ * container runs {@code fleet apply} ({@link FleetApplyArgs}): after the checks, {@link FleetStandIn}'s Bundles
+ * and BundleDeployments;</li>
  * <li><b>the garbage collector</b>: a deleted Job's Pods go (background propagation), and a deleted GitRepo's
  * Jobs go (their controller ownerReference).</li>
  * </ul>
@@ -61,10 +68,24 @@ public final class JobRunner implements AutoCloseable {
     /** How long an API call of the runner is tried again (see {@link #untilDone}). */
     private static final Duration API_PATIENCE = Duration.ofMinutes(2);
 
+    /** The Job controller's label for the Job's uid on its Pods (and the older one without a prefix). */
+    static final String CONTROLLER_UID_LABEL = "batch.kubernetes.io/controller-uid";
+    /** How long the kubelet shows ErrImagePull before it backs off (ImagePullBackOff). */
+    private static final Duration PULL_BACK_OFF_AFTER = Duration.ofSeconds(3);
+
     private final KubernetesClient client;
     private final Duration jobTime;
     private final Path scratch;
     private final Consumer<String> log;
+    private final ImagePulls images;
+    /** Fleet's stand-in, when the cluster has Fleet: plays fleet apply for fleet-mode Jobs. */
+    private final FleetStandIn fleet;
+    private final java.util.concurrent.ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+            r -> {
+                Thread t = new Thread(r, "sandbox-kubelet-timers");
+                t.setDaemon(true);
+                return t;
+            });
     private final ExecutorService runs = Executors.newFixedThreadPool(4, r -> {
         Thread t = new Thread(r, "sandbox-job-runner");
         t.setDaemon(true);
@@ -77,13 +98,36 @@ public final class JobRunner implements AutoCloseable {
     private SharedIndexInformer<GitRepo> gitRepos;
 
     public JobRunner(KubernetesClient client, Duration jobTime, Path scratch, Consumer<String> log) {
+        this(client, jobTime, scratch, log, java.util.Set.of(), false);
+    }
+
+    /**
+     * @param unpullable images the kubelet cannot pull ({@link ImagePulls})
+     * @param fleetInstalled the cluster has Fleet: fleet-mode Jobs get {@link FleetStandIn}'s Bundles
+     */
+    public JobRunner(KubernetesClient client, Duration jobTime, Path scratch, Consumer<String> log,
+            java.util.Collection<String> unpullable, boolean fleetInstalled) {
         this.client = client;
         this.jobTime = jobTime;
         this.scratch = scratch;
         this.log = log;
+        this.images = new ImagePulls(unpullable);
+        this.fleet = fleetInstalled ? new FleetStandIn(client, log) : null;
+    }
+
+    /** From now on the kubelet cannot pull {@code image} (a name without a tag: any tag of it). */
+    public void refusePulls(String image) {
+        images.refuse(image);
+    }
+
+    public void allowPulls(String image) {
+        images.allow(image);
     }
 
     public JobRunner start() {
+        if (fleet != null) {
+            fleet.start();
+        }
         jobs = client.batch().v1().jobs().inAnyNamespace()
                 .withLabel(JobConventions.MANAGED_BY_LABEL, JobConventions.MANAGED_BY_VALUE)
                 .inform(new ResourceEventHandler<>() {
@@ -136,21 +180,21 @@ public final class JobRunner implements AutoCloseable {
         try {
             Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS);
             editJobStatus(job, j -> {
-                j.setStatus(new JobStatusBuilder().withStartTime(start.toString()).withActive(1).build());
+                j.setStatus(new JobStatusBuilder().withStartTime(start.toString()).withActive(1).withReady(0)
+                        .withTerminating(0).build());
                 return j;
             });
-            String podName = name + "-" + Long.toHexString(System.nanoTime() & 0xfffff);
-            Pod pod = untilDone(job, () -> createOrGet(new PodBuilder().withNewMetadata()
-                    .withName(podName).withNamespace(ns)
-                    .addToLabels(JOB_NAME_LABEL, name).addToLabels("job-name", name)
-                    .addToLabels("controller-uid", job.getMetadata().getUid())
-                    .addNewOwnerReference().withApiVersion("batch/v1").withKind("Job").withName(name)
-                    .withUid(job.getMetadata().getUid()).withController(true).endOwnerReference()
-                    .endMetadata()
-                    .withSpec(job.getSpec().getTemplate().getSpec())
-                    .withNewStatus().withPhase("Running").withStartTime(start.toString()).endStatus()
-                    .build()));
+            Optional<io.fabric8.kubernetes.api.model.Container> unpullable = images.firstUnpullable(
+                    job.getSpec().getTemplate().getSpec());
+            Pod pod = untilDone(job, () -> podOf(job).orElseGet(() -> createOrGet(newPod(job, unpullable.isPresent()
+                    ? pendingStatus(job, unpullable.get(), "ErrImagePull",
+                            ImagePulls.pullError(unpullable.get().getImage()), start)
+                    : new PodStatusBuilder().withPhase("Running").withStartTime(start.toString()).build()))));
             log.accept("Job " + ns + "/" + name + " started (Pod " + pod.getMetadata().getName() + ")");
+            if (unpullable.isPresent()) {
+                pullFails(job, pod, unpullable.get(), start);
+                return;
+            }
 
             Optional<String> problem = applyStep(job);
             if (deleted.contains(job.getMetadata().getUid())) {
@@ -183,6 +227,164 @@ public final class JobRunner implements AutoCloseable {
         }
     }
 
+    /** The Job's Pod, when an earlier attempt made it (its answer lost, or the runner taking the Job again). */
+    private Optional<Pod> podOf(Job job) {
+        return client.pods().inNamespace(job.getMetadata().getNamespace())
+                .withLabel(CONTROLLER_UID_LABEL, job.getMetadata().getUid()).list().getItems().stream().findFirst();
+    }
+
+    /**
+     * The Pod the Job controller creates from the Job's template: named after the Job with a random suffix, the
+     * template's labels and annotations plus the controller's labels, the Job as its controller owner.
+     */
+    private static Pod newPod(Job job, io.fabric8.kubernetes.api.model.PodStatus status) {
+        String name = job.getMetadata().getName();
+        String uid = job.getMetadata().getUid();
+        var template = job.getSpec().getTemplate();
+        Map<String, String> labels = new java.util.LinkedHashMap<>();
+        if (template.getMetadata() != null && template.getMetadata().getLabels() != null) {
+            labels.putAll(template.getMetadata().getLabels());
+        }
+        labels.put(CONTROLLER_UID_LABEL, uid);
+        labels.put(JOB_NAME_LABEL, name);
+        labels.put("controller-uid", uid);
+        labels.put("job-name", name);
+        return new PodBuilder().withNewMetadata()
+                .withName(name + "-" + randomSuffix()).withNamespace(job.getMetadata().getNamespace())
+                .withLabels(labels)
+                .withAnnotations(template.getMetadata() == null ? null : template.getMetadata().getAnnotations())
+                .addNewOwnerReference().withApiVersion("batch/v1").withKind("Job").withName(name)
+                .withUid(uid).withController(true).withBlockOwnerDeletion(true).endOwnerReference()
+                .endMetadata()
+                .withSpec(template.getSpec())
+                .withStatus(status)
+                .build();
+    }
+
+    /** Five characters of the alphabet Kubernetes draws generated names from. */
+    private static String randomSuffix() {
+        String alphabet = "bcdfghjklmnpqrstvwxz2456789";
+        var random = java.util.concurrent.ThreadLocalRandom.current();
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 5; i++) {
+            b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return b.toString();
+    }
+
+    /**
+     * A Pod the kubelet cannot start because {@code failing}'s image cannot be pulled: Pending, the container
+     * waiting with {@code reason}, the containers before it (init containers) done, those after it waiting.
+     */
+    private static io.fabric8.kubernetes.api.model.PodStatus pendingStatus(Job job, io.fabric8.kubernetes.api.model
+            .Container failing, String reason, String message, Instant start) {
+        var spec = job.getSpec().getTemplate().getSpec();
+        boolean initFails = spec.getInitContainers().contains(failing);
+        String at = start.toString();
+        List<io.fabric8.kubernetes.api.model.ContainerStatus> init = new java.util.ArrayList<>();
+        boolean reached = false;
+        for (var c : spec.getInitContainers()) {
+            if (c == failing || c.equals(failing)) {
+                reached = true;
+                init.add(waiting(c, reason, message));
+            } else if (!reached && initFails) {
+                init.add(new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage()).withReady(false)
+                        .withRestartCount(0).withNewState().withNewTerminated().withExitCode(0).withReason("Completed")
+                        .withStartedAt(at).withFinishedAt(at).endTerminated().endState().build());
+            } else if (initFails) {
+                init.add(waiting(c, "PodInitializing", null));
+            } else {
+                init.add(new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage()).withReady(false)
+                        .withRestartCount(0).withNewState().withNewTerminated().withExitCode(0).withReason("Completed")
+                        .withStartedAt(at).withFinishedAt(at).endTerminated().endState().build());
+            }
+        }
+        List<io.fabric8.kubernetes.api.model.ContainerStatus> main = spec.getContainers().stream()
+                .map(c -> initFails ? waiting(c, "PodInitializing", null)
+                        : c.equals(failing) ? waiting(c, reason, message) : waiting(c, "ContainerCreating", null))
+                .toList();
+        return new PodStatusBuilder().withPhase("Pending").withStartTime(at)
+                .addNewCondition().withType("PodReadyToStartContainers").withStatus("True")
+                .withLastTransitionTime(at).endCondition()
+                .addNewCondition().withType("Initialized").withStatus(initFails ? "False" : "True")
+                .withReason(initFails ? "ContainersNotInitialized" : null)
+                .withMessage(initFails ? "containers with incomplete status: [" + failing.getName() + "]" : null)
+                .withLastTransitionTime(at).endCondition()
+                .addNewCondition().withType("Ready").withStatus("False").withReason("ContainersNotReady")
+                .withLastTransitionTime(at).endCondition()
+                .addNewCondition().withType("ContainersReady").withStatus("False").withReason("ContainersNotReady")
+                .withLastTransitionTime(at).endCondition()
+                .addNewCondition().withType("PodScheduled").withStatus("True").withLastTransitionTime(at)
+                .endCondition()
+                .withInitContainerStatuses(init).withContainerStatuses(main).build();
+    }
+
+    private static io.fabric8.kubernetes.api.model.ContainerStatus waiting(io.fabric8.kubernetes.api.model.Container c,
+            String reason, String message) {
+        return new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage()).withImageID("")
+                .withReady(false).withRestartCount(0).withStarted(false)
+                .withNewState().withNewWaiting().withReason(reason).withMessage(message).endWaiting().endState()
+                .build();
+    }
+
+    /**
+     * The kubelet that cannot pull: after {@link #PULL_BACK_OFF_AFTER} the Pod shows ImagePullBackOff and stays so;
+     * the Job never completes, unless its {@code activeDeadlineSeconds} pass: then the Job controller deletes the
+     * Pod and fails the Job ({@code DeadlineExceeded}), as Kubernetes does.
+     */
+    private void pullFails(Job job, Pod pod, io.fabric8.kubernetes.api.model.Container failing, Instant start) {
+        String ns = job.getMetadata().getNamespace();
+        log.accept("Job " + ns + "/" + job.getMetadata().getName() + ": Pod " + pod.getMetadata().getName()
+                + " cannot pull " + failing.getImage() + " (ErrImagePull)");
+        timers.schedule(() -> {
+            if (deleted.contains(job.getMetadata().getUid())) {
+                return;
+            }
+            try {
+                client.pods().inNamespace(ns).withName(pod.getMetadata().getName()).editStatus(p -> {
+                    p.setStatus(pendingStatus(job, failing, "ImagePullBackOff", ImagePulls.backOff(failing.getImage()),
+                            start));
+                    return p;
+                });
+            } catch (KubernetesClientException e) {
+                log.accept("kubelet: cannot update Pod " + pod.getMetadata().getName() + ": " + e.getMessage());
+            }
+        }, PULL_BACK_OFF_AFTER.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        Long deadline = job.getSpec().getActiveDeadlineSeconds();
+        if (deadline != null && deadline > 0) {
+            long delay = Math.max(0, start.plusSeconds(deadline).toEpochMilli() - System.currentTimeMillis());
+            timers.schedule(() -> runs.submit(() -> deadlineExceeded(job, pod)), delay,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void deadlineExceeded(Job job, Pod pod) {
+        if (deleted.contains(job.getMetadata().getUid())) {
+            return;
+        }
+        try {
+            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).delete();
+            Instant end = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            editJobStatus(job, j -> {
+                var status = j.getStatus() == null ? new JobStatusBuilder().build() : j.getStatus();
+                j.setStatus(new JobStatusBuilder().withStartTime(status.getStartTime()).withFailed(1).withActive(0)
+                        .withReady(0).withTerminating(0).withConditions(
+                                deadlineCondition("FailureTarget", end), deadlineCondition("Failed", end)).build());
+                return j;
+            });
+            log.accept("Job " + job.getMetadata().getNamespace() + "/" + job.getMetadata().getName()
+                    + " failed: DeadlineExceeded");
+        } catch (KubernetesClientException e) {
+            log.accept("Job " + job.getMetadata().getName() + ": cannot fail it past its deadline: " + e.getMessage());
+        }
+    }
+
+    private static io.fabric8.kubernetes.api.model.batch.v1.JobCondition deadlineCondition(String type, Instant at) {
+        return new JobConditionBuilder().withType(type).withStatus("True").withReason("DeadlineExceeded")
+                .withMessage("Job was active longer than specified deadline").withLastProbeTime(at.toString())
+                .withLastTransitionTime(at.toString()).build();
+    }
+
     /** What the Job's apply container would do: clone at the commit, check the manifests; the problem if any. */
     private Optional<String> applyStep(Job job) {
         String ns = job.getMetadata().getNamespace();
@@ -203,6 +405,12 @@ public final class JobRunner implements AutoCloseable {
         // Cloned with its working tree: the branch may be ahead of the Job's commit already, and from a clone
         // without one (setNoCheckout) JGit takes each file the older commit changes for a conflict with a local
         // deletion.
+        Optional<FleetApplyArgs> fleetApply = fleet == null ? Optional.empty() : FleetApplyArgs.of(job);
+        if (fleetApply.isPresent()) {
+            // The gitcloner's repository and the fleet container's COMMIT when the Job names them, as Fleet's do.
+            repo = fleetApply.get().repo() != null ? fleetApply.get().repo() : repo;
+            commit = commit != null ? commit : fleetApply.get().commit();
+        }
         try (Git git = Git.cloneRepository().setURI(repo).setDirectory(checkout.toFile()).call()) {
             // No background gc in a checkout deleted moments later.
             git.getRepository().getConfig().setInt("gc", null, "auto", 0);
@@ -212,7 +420,16 @@ public final class JobRunner implements AutoCloseable {
             while (System.nanoTime() < until && !deleted.contains(job.getMetadata().getUid())) {
                 Thread.sleep(100);
             }
-            return YamlCheck.firstProblem(checkout, gitRepo.get().getSpec().getPaths());
+            List<String> paths = fleetApply.map(FleetApplyArgs::paths).orElse(gitRepo.get().getSpec().getPaths());
+            Optional<String> problem = YamlCheck.firstProblem(checkout, paths);
+            if (problem.isEmpty() && fleetApply.isPresent() && !deleted.contains(job.getMetadata().getUid())) {
+                String checkedOut = git.getRepository().resolve("HEAD").getName();
+                List<String> bundles = fleet.apply(fleetApply.get(), ns, checkout, checkedOut);
+                if (bundles.isEmpty()) {
+                    return Optional.of("error: no resource found at the following paths to deploy: " + paths);
+                }
+            }
+            return problem;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.of("error: interrupted");
@@ -233,21 +450,39 @@ public final class JobRunner implements AutoCloseable {
         }
     }
 
+    /** The Pod's containers terminated (the first with the problem as its termination message), init ones done. */
     private void finishPod(Pod pod, Optional<String> problem, Instant start, Instant end) {
+        var spec = pod.getSpec();
+        List<io.fabric8.kubernetes.api.model.Container> containers = spec == null || spec.getContainers().isEmpty()
+                ? List.of(new io.fabric8.kubernetes.api.model.ContainerBuilder().withName("apply")
+                        .withImage("sandbox/yaml-check").build())
+                : spec.getContainers();
+        List<io.fabric8.kubernetes.api.model.ContainerStatus> init = spec == null ? List.of()
+                : spec.getInitContainers().stream().map(c -> terminated(c, 0, "Completed", null, start, start)).toList();
+        List<io.fabric8.kubernetes.api.model.ContainerStatus> main = new java.util.ArrayList<>();
+        for (int i = 0; i < containers.size(); i++) {
+            boolean failed = problem.isPresent() && i == 0;
+            main.add(terminated(containers.get(i), failed ? 1 : 0, failed ? "Error" : "Completed",
+                    failed ? problem.get() : null, start, end));
+        }
         untilDone(null, () -> client.pods().inNamespace(pod.getMetadata().getNamespace())
                 .withName(pod.getMetadata().getName()).editStatus(p -> {
                     p.getStatus().setPhase(problem.isEmpty() ? "Succeeded" : "Failed");
-                    p.getStatus().setContainerStatuses(List.of(new ContainerStatusBuilder().withName("apply")
-                            .withReady(false).withRestartCount(0).withImage("sandbox/yaml-check")
-                            .withState(new ContainerStateBuilder().withNewTerminated()
-                                    .withExitCode(problem.isEmpty() ? 0 : 1)
-                                    .withReason(problem.isEmpty() ? "Completed" : "Error")
-                                    .withMessage(problem.orElse(null))
-                                    .withStartedAt(start.toString()).withFinishedAt(end.toString())
-                                    .endTerminated().build())
-                            .build()));
+                    p.getStatus().setInitContainerStatuses(init);
+                    p.getStatus().setContainerStatuses(main);
                     return p;
                 }));
+    }
+
+    private static io.fabric8.kubernetes.api.model.ContainerStatus terminated(
+            io.fabric8.kubernetes.api.model.Container c, int exitCode, String reason, String message, Instant start,
+            Instant end) {
+        return new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage()).withReady(false)
+                .withRestartCount(0).withStarted(false)
+                .withState(new ContainerStateBuilder().withNewTerminated().withExitCode(exitCode).withReason(reason)
+                        .withMessage(message).withStartedAt(start.toString()).withFinishedAt(end.toString())
+                        .endTerminated().build())
+                .build();
     }
 
     private static io.fabric8.kubernetes.api.model.batch.v1.JobCondition condition(String type, String reason,
@@ -337,6 +572,10 @@ public final class JobRunner implements AutoCloseable {
 
     @Override
     public void close() {
+        if (fleet != null) {
+            fleet.close();
+        }
+        timers.shutdownNow();
         if (jobs != null) {
             jobs.stop();
         }

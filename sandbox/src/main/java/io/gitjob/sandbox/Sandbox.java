@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.gitjob.gitrepo.FleetConventions;
 import io.gitjob.gitrepo.GitRepo;
 import io.gitjob.gitrepo.GitRepoSpec;
 
@@ -163,6 +164,9 @@ public final class Sandbox implements AutoCloseable {
         if (!config.statusPruning) {
             apiArgs.add("--no-status-pruning");
         }
+        if (!config.fleetInstalled()) {
+            apiArgs.add("--no-fleet");
+        }
         ChildProcess api = startMain("kube-api", ApiServerMain.class, "-Xmx256m", apiArgs.toArray(String[]::new));
         infrastructure.put(Infrastructure.KAFKA, kafka);
         infrastructure.put(Infrastructure.KUBE_API, api);
@@ -171,8 +175,8 @@ public final class Sandbox implements AutoCloseable {
         mockUrl = urls[1];
         writeKubeconfigs();
         client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfigText(mockUrl))).build();
-        runner = new JobRunner(client, config.jobTime, workDir.resolve("job-runs"), line -> log("job-runner", line))
-                .start();
+        runner = new JobRunner(client, config.jobTime, workDir.resolve("job-runs"), line -> log("job-runner", line),
+                config.unpullableImages, config.fleetInstalled()).start();
         bootstrap = kafka.awaitReadyLine(START_TIMEOUT);
         writeEnvFile();
 
@@ -202,6 +206,10 @@ public final class Sandbox implements AutoCloseable {
         env.put("GITJOB_WATCHER_DEFAULT_POLLING_INTERVAL", config.pollingInterval);
         env.put("GITJOB_JANITOR_SCHEDULE", "off");
         env.put("QUARKUS_SHUTDOWN_TIMEOUT", "5s");
+        env.put("GITJOB_JOB_MODE", config.jobMode);
+        if (!config.shardId.isEmpty()) {
+            env.put("GITJOB_SHARD_ID", config.shardId); // unset is the default shard; an empty value is not "unset"
+        }
         env.putAll(config.serviceEnv);
         env.putAll(extraEnv);
         List<String> command = List.of(java(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar",
@@ -274,6 +282,60 @@ public final class Sandbox implements AutoCloseable {
         return new FaultsClient(URI.create(apiUrl));
     }
 
+    /**
+     * A second gitjob installation on the same cluster and broker, for another shard: a watcher-service and a
+     * job-service with {@code gitjob.shard-id=shardId}, so they manage only the GitRepos labelled
+     * {@code fleet.cattle.io/shard-ref=<shardId>}. Each gets consumer groups of its own (named after the shard), as
+     * a separate installation has: in the default installation's groups they would take partitions, and with them
+     * GitRepos, from it. Returns once both are ready; the sandbox stops them on close.
+     */
+    public List<ChildProcess> startShard(String shardId, int watcherPort, int jobPort) {
+        Map<String, String> shard = Map.of("GITJOB_SHARD_ID", shardId);
+        Map<String, String> watcherEnv = new LinkedHashMap<>(shard);
+        watcherEnv.put("MP_MESSAGING_INCOMING_GITREPO_STATE_MEMBERSHIP_GROUP_ID", "watcher-service-" + shardId);
+        Map<String, String> jobEnv = new LinkedHashMap<>(shard);
+        jobEnv.put("MP_MESSAGING_INCOMING_GITREPO_EVENTS_GROUP_ID", "job-service-" + shardId);
+        ChildProcess watcher = startService(Service.WATCHER, "watcher-service-" + shardId, watcherPort, watcherEnv);
+        ChildProcess job = startService(Service.JOB, "job-service-" + shardId, jobPort, jobEnv);
+        CompletableFuture.allOf(CompletableFuture.runAsync(() -> awaitReady(watcher, watcherPort)),
+                CompletableFuture.runAsync(() -> awaitReady(job, jobPort))).join();
+        return List.of(watcher, job);
+    }
+
+    /**
+     * Fleet's agent reports the Bundle's deployment not ready, with {@code message}, until {@link #markBundleReady}
+     * (the annotation {@code sandbox.gitjob.io/not-ready} on the Bundle, which a user sets with kubectl annotate).
+     */
+    public void markBundleNotReady(String namespace, String bundle, String message) {
+        client.genericKubernetesResources(FleetStandIn.BUNDLES).inNamespace(namespace).withName(bundle).edit(b -> {
+            Map<String, String> annotations = b.getMetadata().getAnnotations() == null ? new LinkedHashMap<>()
+                    : new LinkedHashMap<>(b.getMetadata().getAnnotations());
+            annotations.put(FleetStandIn.NOT_READY_ANNOTATION, message);
+            b.getMetadata().setAnnotations(annotations);
+            return b;
+        });
+    }
+
+    public void markBundleReady(String namespace, String bundle) {
+        client.genericKubernetesResources(FleetStandIn.BUNDLES).inNamespace(namespace).withName(bundle).edit(b -> {
+            if (b.getMetadata().getAnnotations() != null) {
+                Map<String, String> annotations = new LinkedHashMap<>(b.getMetadata().getAnnotations());
+                annotations.remove(FleetStandIn.NOT_READY_ANNOTATION);
+                b.getMetadata().setAnnotations(annotations);
+            }
+            return b;
+        });
+    }
+
+    /** From now on the simulated kubelet cannot pull {@code image} (without a tag: any tag of it). */
+    public void refusePulls(String image) {
+        runner.refusePulls(image);
+    }
+
+    public void allowPulls(String image) {
+        runner.allowPulls(image);
+    }
+
     /** Runs the janitor's one-shot mode ({@code --once}) as a CronJob would; its exit code. */
     public int runJanitorOnce(Map<String, String> extraEnv) {
         Map<String, String> env = new LinkedHashMap<>();
@@ -302,6 +364,11 @@ public final class Sandbox implements AutoCloseable {
         GitRepo gitRepo = new GitRepo();
         gitRepo.setMetadata(new ObjectMetaBuilder().withNamespace(NAMESPACE).withName(name)
                 .withAnnotations(annotations.isEmpty() ? null : new LinkedHashMap<>(annotations)).build());
+        if (!config.shardId.isEmpty()) {
+            // The sandbox's services manage only their shard's GitRepos.
+            gitRepo.getMetadata().setLabels(new LinkedHashMap<>(Map.of(FleetConventions.SHARD_REF_LABEL,
+                    config.shardId)));
+        }
         GitRepoSpec spec = new GitRepoSpec();
         spec.setRepo(repo.url());
         spec.setBranch(SampleRepo.BRANCH);
@@ -428,10 +495,23 @@ public final class Sandbox implements AutoCloseable {
         String repo = workDir.resolve("sample-repo").toString();
         StringBuilder b = new StringBuilder("\n========================= gitjob sandbox is up =========================\n");
         b.append("The cluster is SIMULATED: Fabric8's mock Kubernetes API server (CRUD mode, no controllers);\n")
-                .append("the sandbox's Job runner plays the kubelet (it checks that the YAML files parse).\n")
+                .append("the sandbox's Job runner plays the kubelet (it checks that the YAML files parse)");
+        if (config.fleetInstalled()) {
+            b.append(",\nand, for fleet-mode Jobs, a STAND-IN for fleet apply, Fleet's bundle controller and agent\n")
+                    .append("(Bundles and BundleDeployments for one pretend downstream cluster; nothing is deployed).\n");
+        } else {
+            b.append(".\nNo Fleet in this cluster (--job-mode=kubectl): gitjob standalone.\n");
+        }
+        b.append("Job mode: ").append(config.jobMode).append(config.shardId.isEmpty() ? ""
+                : ", shard " + config.shardId).append('\n')
                 .append("With KUBECONFIG pointing at a real cluster, run the services against that instead.\n\n");
         b.append("  . ").append(workDir.resolve("sandbox.env")).append("      # KUBECONFIG, KAFKA_BOOTSTRAP_SERVERS, URLs\n");
         b.append("  kubectl get gitrepos,jobs,pods -A\n");
+        if (config.fleetInstalled()) {
+            b.append("  kubectl get bundles,bundledeployments -A\n");
+            b.append("  kubectl annotate bundle <name> ").append(FleetStandIn.NOT_READY_ANNOTATION)
+                    .append("='pods not ready'   # ... and --overwrite / <annotation>- to make it ready again\n");
+        }
         b.append("  kubectl get jobs -w\n\n");
         ports.forEach((s, p) -> b.append(String.format("  %-16s http://localhost:%d/q/metrics   /q/health%n", s.module, p)));
         b.append("  Kafka            ").append(bootstrap).append('\n');

@@ -38,6 +38,23 @@ public final class SandboxConfig {
      * the mock, as the services did before the front had faults (a benchmark that must not measure the front).
      */
     public boolean servicesThroughFront = true;
+    /**
+     * What the simulated cluster is: {@code fleet} (the default), a cluster with Fleet installed: the API serves
+     * Fleet's Bundle, BundleDeployment and ImageScan kinds (and their CRDs), and the {@link JobRunner} plays
+     * {@code fleet apply}, Fleet's bundle controller and its agent for fleet-mode Jobs ({@link FleetStandIn});
+     * {@code kubectl}, a cluster without Fleet (no Fleet kind but GitRepo), gitjob standalone. job-service gets
+     * the same value as {@code gitjob.job.mode}; {@code auto} is a Fleet cluster with job-service left to
+     * choose by itself (from API discovery).
+     */
+    public String jobMode = "fleet";
+    /** The services' {@code gitjob.shard-id}: empty, the default shard (GitRepos without the shard-ref label). */
+    public String shardId = "";
+    /**
+     * Images the simulated kubelet cannot pull: a Pod of a Job using one (in any container or init container)
+     * stays Pending in {@code ErrImagePull}, then {@code ImagePullBackOff}. An entry without a tag matches every
+     * tag of that image. Images tagged {@code does-not-exist} are never pulled either.
+     */
+    public final java.util.Set<String> unpullableImages = new java.util.LinkedHashSet<>();
     /** Extra environment for every service, e.g. {@code GITJOB_METRICS_SHORT_LIVED_TTL}. */
     public final Map<String, String> serviceEnv = new LinkedHashMap<>();
     /** Each child's output on the console, prefixed; off in the tests (the log files stay). */
@@ -55,11 +72,18 @@ public final class SandboxConfig {
               --no-sample                   no sample repository, no GitRepo
               --no-status-pruning           keep GitRepo status fields outside Fleet's CRD (pruned by default)
               --services-direct             services talk to the mock API server, not through its front
+              --job-mode=fleet              fleet: a cluster with Fleet's Bundle CRD, the Job runner plays
+                                            fleet apply and Fleet's agent; kubectl: no Fleet (gitjob standalone);
+                                            auto: Fleet's CRD, job-service chooses by itself
+              --shard-id=                   the services' gitjob.shard-id (GitRepos labelled
+                                            fleet.cattle.io/shard-ref=<id>; empty: the unlabelled ones)
+              --unpullable-images=a,b       images the simulated kubelet cannot pull (tag does-not-exist: never)
             """;
 
     private static final java.util.Set<String> OPTIONS = java.util.Set.of("work-dir", "root", "kafka-port",
             "kafka-controller-port", "api-port", "watcher-port", "job-port", "metrics-port", "janitor-port",
-            "partitions", "job-seconds", "polling-interval", "no-sample", "no-status-pruning", "services-direct");
+            "partitions", "job-seconds", "polling-interval", "no-sample", "no-status-pruning", "services-direct",
+            "job-mode", "shard-id", "unpullable-images");
 
     public static SandboxConfig fromArgs(String[] args, Map<String, String> env) {
         Map<String, String> values = new LinkedHashMap<>();
@@ -98,6 +122,10 @@ public final class SandboxConfig {
                     case "no-sample" -> c.sample = !Boolean.parseBoolean(v);
                     case "no-status-pruning" -> c.statusPruning = !Boolean.parseBoolean(v);
                     case "services-direct" -> c.servicesThroughFront = !Boolean.parseBoolean(v);
+                    case "job-mode" -> c.jobMode = jobMode(v);
+                    case "shard-id" -> c.shardId = v.trim();
+                    case "unpullable-images" -> java.util.Arrays.stream(v.split(",")).map(String::trim)
+                            .filter(i -> !i.isEmpty()).forEach(c.unpullableImages::add);
                     case "help" -> throw new IllegalArgumentException(USAGE);
                     default -> throw new IllegalArgumentException("unknown option --" + e.getKey() + "\n" + USAGE);
                 }
@@ -106,6 +134,19 @@ public final class SandboxConfig {
             }
         }
         return c;
+    }
+
+    private static String jobMode(String value) {
+        String mode = value.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!java.util.Set.of("fleet", "kubectl", "auto").contains(mode)) {
+            throw new IllegalArgumentException("--job-mode must be fleet, kubectl or auto, was '" + value + "'");
+        }
+        return mode;
+    }
+
+    /** Whether the simulated cluster has Fleet installed (its CRDs, and the stand-in for its controllers). */
+    public boolean fleetInstalled() {
+        return !"kubectl".equals(jobMode);
     }
 
     /** The gitjob checkout: {@code --root}, else the first folder upwards from here with job-service/. */

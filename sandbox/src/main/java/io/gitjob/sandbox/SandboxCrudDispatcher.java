@@ -26,16 +26,25 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
  * an API server does with a write that changes nothing;</li>
  * <li>a record of every Job created ({@link JobCreations}).</li>
  * </ul>
+ * Deletion is Fabric8's own and already as an API server's: an object with {@code metadata.finalizers} is not
+ * removed but gets a {@code deletionTimestamp}, and goes when an update or patch removes its last finalizer
+ * ({@code ApiFrontTest} holds the mock to that).
  */
 final class SandboxCrudDispatcher extends KubernetesCrudDispatcher {
 
     private final boolean fleetStatusSchema;
+    private final boolean fleetInstalled;
     private final JobCreations jobCreations;
     /** What the write in hand on this thread stored, when it differs from what the mock would answer. */
     private final ThreadLocal<String> stored = new ThreadLocal<>();
 
     SandboxCrudDispatcher(boolean fleetStatusSchema, JobCreations jobCreations) {
+        this(fleetStatusSchema, true, jobCreations);
+    }
+
+    SandboxCrudDispatcher(boolean fleetStatusSchema, boolean fleetInstalled, JobCreations jobCreations) {
         this.fleetStatusSchema = fleetStatusSchema;
+        this.fleetInstalled = fleetInstalled;
         this.jobCreations = jobCreations;
     }
 
@@ -44,7 +53,7 @@ final class SandboxCrudDispatcher extends KubernetesCrudDispatcher {
         String path = request.getPath();
         int query = path.indexOf('?');
         Optional<String> document = "GET".equals(request.getMethod())
-                ? Discovery.document(query < 0 ? path : path.substring(0, query))
+                ? Discovery.document(query < 0 ? path : path.substring(0, query), fleetInstalled)
                 : Optional.empty();
         if (document.isPresent()) {
             return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")

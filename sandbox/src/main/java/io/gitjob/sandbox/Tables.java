@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * Server-side printing, which a real API server does and the mock does not: kubectl asks for a
  * {@code meta.k8s.io/v1} Table and prints its columns; given plain objects it prints only NAME and AGE. These are
- * the columns kubectl 1.32 shows for Jobs and Pods, and the GitRepo CRD's printer columns. Other kinds pass
+ * the columns kubectl 1.32 shows for Jobs and Pods, and the GitRepo and Bundle CRDs' printer columns. Other kinds pass
  * through as they are.
  */
 final class Tables {
@@ -66,6 +66,7 @@ final class Tables {
             case "jobs" -> "Job";
             case "pods" -> "Pod";
             case "gitrepos" -> "GitRepo";
+            case "bundles" -> "Bundle";
             default -> "";
         };
     }
@@ -109,8 +110,23 @@ final class Tables {
                     new Column("Commit", "string", o -> o.path("status").path("commit").asText("")),
                     new Column("Status", "string", o -> o.path("status").path("gitJobStatus").asText("")),
                     age));
+            // The printer columns of Fleet v0.16.1's Bundle CRD.
+            case "Bundle" -> Optional.of(List.of(name,
+                    new Column("BundleDeployments-Ready", "string",
+                            o -> o.path("status").path("display").path("readyClusters").asText("")),
+                    new Column("Status", "string", Tables::readyMessage),
+                    age));
             default -> Optional.empty();
         };
+    }
+
+    private static String readyMessage(JsonNode object) {
+        for (JsonNode c : object.path("status").path("conditions")) {
+            if ("Ready".equals(c.path("type").asText())) {
+                return c.path("message").asText("");
+            }
+        }
+        return "";
     }
 
     private static ObjectNode table(List<Column> columns, List<JsonNode> objects, String resourceVersion) {
@@ -190,6 +206,19 @@ final class Tables {
     }
 
     private static String podStatus(JsonNode pod) {
+        // As kubectl: an init container waiting shows as Init:<reason>, a container waiting as <reason>.
+        for (JsonNode c : pod.path("status").path("initContainerStatuses")) {
+            String waiting = c.path("state").path("waiting").path("reason").asText("");
+            if (!waiting.isEmpty() && !"PodInitializing".equals(waiting)) {
+                return "Init:" + waiting;
+            }
+        }
+        for (JsonNode c : pod.path("status").path("containerStatuses")) {
+            String waiting = c.path("state").path("waiting").path("reason").asText("");
+            if (!waiting.isEmpty() && !"PodInitializing".equals(waiting) && !"ContainerCreating".equals(waiting)) {
+                return waiting;
+            }
+        }
         for (JsonNode c : pod.path("status").path("containerStatuses")) {
             String reason = c.path("state").path("terminated").path("reason").asText("");
             if (!reason.isEmpty()) {

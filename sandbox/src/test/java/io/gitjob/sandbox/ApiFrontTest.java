@@ -319,6 +319,71 @@ class ApiFrontTest {
 
     // --- fault injection ---
 
+    /**
+     * Deletion as an API server does it, which gitjob's finalizer handling relies on: a GitRepo with finalizers is
+     * only marked (deletionTimestamp, a MODIFIED event), stays while any finalizer is left, and goes (a DELETED
+     * event) when a patch removes the last one; one without finalizers goes at once.
+     */
+    @Test
+    void aGitRepoWithFinalizersIsMarkedOnDeleteAndGoesWhenItsLastFinalizerIsRemoved() throws Exception {
+        BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        Watch watch = viaFront.resources(GitRepo.class).inNamespace(NS).watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, GitRepo resource) {
+                events.add(action + " " + resource.getMetadata().getName() + " "
+                        + (resource.getMetadata().getDeletionTimestamp() != null));
+            }
+
+            @Override
+            public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
+            }
+        });
+        try {
+            GitRepo fleets = gitRepo("fleets");
+            fleets.getMetadata().setFinalizers(List.of(io.gitjob.gitrepo.FleetConventions.GITREPO_FINALIZER,
+                    "other.example.com/keep"));
+            viaFront.resources(GitRepo.class).resource(fleets).create();
+            assertEquals("ADDED fleets false", events.poll(10, TimeUnit.SECONDS));
+
+            viaFront.resources(GitRepo.class).inNamespace(NS).withName("fleets").delete();
+            GitRepo marked = viaFront.resources(GitRepo.class).inNamespace(NS).withName("fleets").get();
+            assertNotNull(marked, "kept while it has finalizers");
+            assertNotNull(marked.getMetadata().getDeletionTimestamp());
+            assertEquals("MODIFIED fleets true", events.poll(10, TimeUnit.SECONDS));
+
+            viaFront.resources(GitRepo.class).inNamespace(NS).withName("fleets").edit(g -> {
+                g.getMetadata().setFinalizers(List.of("other.example.com/keep"));
+                return g;
+            });
+            assertNotNull(viaFront.resources(GitRepo.class).inNamespace(NS).withName("fleets").get(),
+                    "one finalizer is left");
+            assertEquals("MODIFIED fleets true", events.poll(10, TimeUnit.SECONDS));
+            viaFront.resources(GitRepo.class).inNamespace(NS).withName("fleets").edit(g -> {
+                g.getMetadata().setFinalizers(List.of());
+                return g;
+            });
+            assertNull(viaFront.resources(GitRepo.class).inNamespace(NS).withName("fleets").get());
+            assertEquals("DELETED fleets true", events.poll(10, TimeUnit.SECONDS));
+
+            viaFront.resources(GitRepo.class).resource(gitRepo("plain")).create();
+            viaFront.resources(GitRepo.class).inNamespace(NS).withName("plain").delete();
+            assertNull(viaFront.resources(GitRepo.class).inNamespace(NS).withName("plain").get());
+        } finally {
+            watch.close();
+        }
+    }
+
+    /** job-service tells fleet mode from discovery: Fleet's Bundles are listed only when the cluster has Fleet. */
+    @Test
+    void discoveryListsFleetsBundlesOnlyWhenFleetIsInstalled() {
+        var withFleet = viaFront.getApiResources(io.gitjob.gitrepo.FleetConventions.API_VERSION).getResources()
+                .stream().map(r -> r.getName()).toList();
+        assertTrue(withFleet.containsAll(List.of("gitrepos", "bundles", "bundledeployments", "imagescans")),
+                withFleet.toString());
+        var without = Discovery.document("/apis/fleet.cattle.io/v1alpha1", false).orElseThrow();
+        assertTrue(without.contains("\"gitrepos\"") && !without.contains("bundles"), without);
+    }
+
     @Test
     void aShareOfRequestsIsAnswered429WithRetryAfterAsTheSeedDraws() throws Exception {
         direct.configMaps().inNamespace(NS).resource(configMap("app")).create();

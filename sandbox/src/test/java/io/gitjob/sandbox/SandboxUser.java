@@ -90,6 +90,8 @@ final class SandboxUser implements AutoCloseable {
         config.pollingInterval = "1s";
         config.sample = false;
         config.echo = false;
+        // Today's standalone Jobs, which these suites were written for; the fleet-mode suite sets "fleet".
+        config.jobMode = "kubectl";
         return config;
     }
 

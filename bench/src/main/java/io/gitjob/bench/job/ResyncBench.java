@@ -24,6 +24,7 @@ import io.gitjob.gitrepo.GitRepoStatus;
 import io.gitjob.gitrepo.JobConventions;
 import io.gitjob.job.cluster.ClusterState;
 import io.gitjob.job.decision.JobDecisions;
+import io.gitjob.job.mode.JobModes;
 import io.gitjob.support.WorkQueue;
 import io.gitjob.testing.GitRepoCrdSetup;
 
@@ -71,7 +72,8 @@ public final class ResyncBench {
                 java.util.function.Consumer<GitRepoKey> reconcile = key -> {
                             var decision = JobDecisions.reconcile(
                                     ClusterState.view(Optional.ofNullable(gitRepos.getStore()
-                                            .getByKey(key.namespace() + "/" + key.name()))),
+                                            .getByKey(key.namespace() + "/" + key.name())),
+                                            g -> JobModes.choose("kubectl", false, null)),
                                     ClusterState.views(jobs.getIndexer().byIndex("gitrepo", key.toString())));
                             if (!decision.isNothing()) {
                                 withActions.incrementAndGet();
