@@ -19,14 +19,17 @@ import io.gitjob.events.GitRepoKey;
 import io.gitjob.events.GitRepoRef;
 import io.gitjob.gitrepo.GitRepo;
 import io.gitjob.gitrepo.JobConventions;
+import io.gitjob.gitrepo.Shard;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * What metrics-service sees of the cluster: Fabric8 informers on every GitRepo ({@code fleet.cattle.io/v1alpha1})
- * and gitjob's Jobs ({@code app.kubernetes.io/managed-by=gitjob}), in all namespaces, the Jobs indexed by the GitRepo that controls them. Every replica runs both:
+ * What metrics-service sees of the cluster: Fabric8 informers on the GitRepos ({@code fleet.cattle.io/v1alpha1})
+ * of this installation's shard ({@code gitjob.shard-id}, Fleet's {@code fleet.cattle.io/shard-ref} rule) and on
+ * gitjob's Jobs of that shard ({@code app.kubernetes.io/managed-by=gitjob}), in all namespaces, the Jobs indexed by the GitRepo that controls them. Every replica runs both:
  * ownership decides only whose levels a replica exposes. A change of a Job or a GitRepo has that GitRepo's failed
- * Jobs counted again ({@link FailedJobsLevel}); a GitRepo deleted has all its series dropped at once.
+ * Jobs counted again ({@link FailedJobsLevel}) and a GitRepo change its {@code fleet_gitrepo_*} gauges set again
+ * ({@link GitRepoStatusLevel}); a GitRepo deleted has all its series dropped at once.
  *
  * <p>The informers retry for ever when the API server is away (the events are still counted meanwhile): they are
  * started without waiting, so the service starts and stays up without the API server.
@@ -46,6 +49,13 @@ public class ClusterInformers {
     @Inject
     GitJobMetrics metrics;
 
+    @Inject
+    GitRepoStatusLevel statusLevel;
+
+    /** This installation's shard ({@code gitjob.shard-id}): only its GitRepos and their Jobs are informed. */
+    @ConfigProperty(name = Shard.CONFIG_KEY)
+    Optional<String> shardId;
+
     /** Items per page of the informers' lists, so a cluster with many Jobs is not listed in one answer. */
     @ConfigProperty(name = "gitjob.metrics.informer-page-size")
     long pageSize;
@@ -54,13 +64,18 @@ public class ClusterInformers {
     private volatile SharedIndexInformer<Job> jobs;
 
     void start(@Observes StartupEvent event) {
-        SharedIndexInformer<GitRepo> g = client.resources(GitRepo.class).inAnyNamespace().withLimit(pageSize)
-                .runnableInformer(0);
+        Shard shard = new Shard(shardId.orElse(""));
+        // Another shard's GitRepos are another installation's: its metrics-service exposes them.
+        SharedIndexInformer<GitRepo> g = client.resources(GitRepo.class).inAnyNamespace()
+                .withLabelSelector(shard.labelSelector()).withLimit(pageSize).runnableInformer(0);
         g.addEventHandler(new GitRepoChanges());
         g.exceptionHandler((started, t) -> retry("GitRepo", t));
         // gitjob's Jobs only: a cluster's other Jobs would cost memory here and count for nothing.
+        // A Job carries its GitRepo's shard label, as Fleet's gitjob labels its Jobs.
         SharedIndexInformer<Job> j = client.batch().v1().jobs().inAnyNamespace()
-                .withLabel(JobConventions.MANAGED_BY_LABEL, JobConventions.MANAGED_BY_VALUE).withLimit(pageSize)
+                .withLabelSelector(JobConventions.MANAGED_BY_LABEL + "=" + JobConventions.MANAGED_BY_VALUE + ","
+                        + shard.labelSelector())
+                .withLimit(pageSize)
                 .withIndexers(Map.of(BY_GITREPO, job -> JobConventions.gitRepoOf(job)
                         .map(r -> List.of(r.key().toString())).orElse(List.of())))
                 .runnableInformer(0);
@@ -70,7 +85,7 @@ public class ClusterInformers {
         jobs = j;
         g.start();
         j.start();
-        LOG.info("Watching GitRepos and Jobs in all namespaces");
+        LOG.infof("Watching GitRepos and Jobs in all namespaces (%s)", shard.labelSelector());
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -126,7 +141,10 @@ public class ClusterInformers {
     private final class GitRepoChanges implements ResourceEventHandler<GitRepo> {
         @Override
         public void onAdd(GitRepo gitRepo) {
-            ref(gitRepo).ifPresent(r -> failedJobs.recompute(r.key()));
+            ref(gitRepo).ifPresent(r -> {
+                failedJobs.recompute(r.key());
+                statusLevel.recompute(r.key());
+            });
         }
 
         @Override
@@ -137,7 +155,10 @@ public class ClusterInformers {
             if (before.isPresent() && now.isPresent() && !before.get().uid().equals(now.get().uid())) {
                 metrics.gitRepoDeleted(before.get());
             }
-            now.ifPresent(r -> failedJobs.recompute(r.key()));
+            now.ifPresent(r -> {
+                failedJobs.recompute(r.key());
+                statusLevel.recompute(r.key());
+            });
         }
 
         @Override

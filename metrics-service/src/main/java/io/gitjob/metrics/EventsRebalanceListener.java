@@ -44,12 +44,16 @@ public class EventsRebalanceListener implements KafkaConsumerRebalanceListener {
     @Inject
     FailedJobsLevel failedJobs;
 
+    @Inject
+    GitRepoStatusLevel statusLevel;
+
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         metrics.partitionsAssigned(partitions, positions(consumer, partitions));
         int total = partitionCount(consumer);
         ownership.assigned(numbersOf(partitions), total);
         failedJobs.reconcileLater();
+        statusLevel.reconcileLater();
     }
 
     @Override

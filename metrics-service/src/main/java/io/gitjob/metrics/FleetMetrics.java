@@ -6,7 +6,8 @@ import java.util.Set;
 /**
  * The metrics metrics-service serves per GitRepo, labelled {@code name} and {@code namespace}: Fleet's seven
  * gitjob metrics with Fleet's names, types and buckets (design section 1), plus gitjob's own
- * {@code gitjob_failed_jobs_retained}. Names are given as Prometheus shows them; a counter's Micrometer
+ * {@code gitjob_failed_jobs_retained}, and Fleet's ten {@code fleet_gitrepo_*} resource and cluster gauges from
+ * the GitRepo's status. Names are given as Prometheus shows them; a counter's Micrometer
  * name is its Prometheus name without {@code _total}, which Micrometer's Prometheus naming adds back.
  * docs/metrics.md is the reference for users.
  */
@@ -56,6 +57,46 @@ public final class FleetMetrics {
             + " currently kept in the cluster (failed jobs are kept for inspection); alert when it keeps growing";
 
     /**
+     * Fleet's GitRepo resource and cluster gauges ({@code internal/metrics/gitrepo_metrics.go}), set from the
+     * GitRepo's readiness status: {@code readyClusters}, {@code desiredReadyClusters} and {@code resourceCounts}.
+     * Labelled {@code name}, {@code namespace}, {@code repo}, {@code branch} and {@code paths} (joined by ";").
+     */
+    public static final String LABEL_REPO = "repo";
+    public static final String LABEL_BRANCH = "branch";
+    public static final String LABEL_PATHS = "paths";
+
+    /** One of Fleet's GitRepo status gauges: its name and help as Fleet registers it. */
+    public record StatusGauge(String name, String help) {
+    }
+
+    public static final StatusGauge GITREPO_RESOURCES_DESIRED_READY = new StatusGauge(
+            "fleet_gitrepo_resources_desired_ready", "The count of resources that are desired to be in a Ready state.");
+    public static final StatusGauge GITREPO_RESOURCES_MISSING = new StatusGauge("fleet_gitrepo_resources_missing",
+            "The count of resources that are in a Missing state.");
+    public static final StatusGauge GITREPO_RESOURCES_MODIFIED = new StatusGauge("fleet_gitrepo_resources_modified",
+            "The count of resources that are in a Modified state.");
+    public static final StatusGauge GITREPO_RESOURCES_NOT_READY = new StatusGauge(
+            "fleet_gitrepo_resources_not_ready", "The count of resources that are in a NotReady state.");
+    public static final StatusGauge GITREPO_RESOURCES_ORPHANED = new StatusGauge("fleet_gitrepo_resources_orphaned",
+            "The count of resources that are in an Orphaned state.");
+    public static final StatusGauge GITREPO_RESOURCES_READY = new StatusGauge("fleet_gitrepo_resources_ready",
+            "The count of resources that are in a Ready state.");
+    public static final StatusGauge GITREPO_RESOURCES_UNKNOWN = new StatusGauge("fleet_gitrepo_resources_unknown",
+            "The count of resources that are in an Unknown state.");
+    public static final StatusGauge GITREPO_RESOURCES_WAIT_APPLIED = new StatusGauge(
+            "fleet_gitrepo_resources_wait_applied", "The count of resources that are in a WaitApplied state.");
+    public static final StatusGauge GITREPO_DESIRED_READY_CLUSTERS = new StatusGauge(
+            "fleet_gitrepo_desired_ready_clusters", "The amount of clusters desired to be in a ready state.");
+    public static final StatusGauge GITREPO_READY_CLUSTERS = new StatusGauge("fleet_gitrepo_ready_clusters",
+            "The count of clusters in a Ready state.");
+
+    /** The ten, in the order {@link GitRepoStatusGauges} holds their values. */
+    public static final List<StatusGauge> GITREPO_STATUS_GAUGES = List.of(GITREPO_RESOURCES_DESIRED_READY,
+            GITREPO_RESOURCES_MISSING, GITREPO_RESOURCES_MODIFIED, GITREPO_RESOURCES_NOT_READY,
+            GITREPO_RESOURCES_ORPHANED, GITREPO_RESOURCES_READY, GITREPO_RESOURCES_UNKNOWN,
+            GITREPO_RESOURCES_WAIT_APPLIED, GITREPO_DESIRED_READY_CLUSTERS, GITREPO_READY_CLUSTERS);
+
+    /**
      * Series Micrometer's Prometheus registry adds to every histogram (a decaying maximum) that Fleet never had:
      * kept out of the scrape so the names stay Fleet's.
      */
@@ -63,5 +104,9 @@ public final class FleetMetrics {
 
     /** Every per-GitRepo metric's Micrometer name. */
     public static final List<String> ALL = List.of(JOBS_CREATED_SUCCESS, JOBS_CREATED_FAILURE, JOB_DURATION,
-            JOB_DURATION_GAUGE, FETCH_SUCCESS, FETCH_FAILURE, FETCH_DURATION, FAILED_JOBS_RETAINED);
+            JOB_DURATION_GAUGE, FETCH_SUCCESS, FETCH_FAILURE, FETCH_DURATION, FAILED_JOBS_RETAINED,
+            GITREPO_RESOURCES_DESIRED_READY.name(), GITREPO_RESOURCES_MISSING.name(), GITREPO_RESOURCES_MODIFIED.name(),
+            GITREPO_RESOURCES_NOT_READY.name(), GITREPO_RESOURCES_ORPHANED.name(), GITREPO_RESOURCES_READY.name(),
+            GITREPO_RESOURCES_UNKNOWN.name(), GITREPO_RESOURCES_WAIT_APPLIED.name(),
+            GITREPO_DESIRED_READY_CLUSTERS.name(), GITREPO_READY_CLUSTERS.name());
 }

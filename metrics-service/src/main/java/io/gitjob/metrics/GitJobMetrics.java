@@ -23,7 +23,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The recorder: turns each event into Fleet's gitjob metrics, takes {@code gitjob_failed_jobs_retained} as a
- * level counted from the cluster ({@link FailedJobsLevel}), and owns every series, so it alone removes them: all
+ * level counted from the cluster ({@link FailedJobsLevel}) and Fleet's {@code fleet_gitrepo_*} gauges from the
+ * GitRepo's status ({@link GitRepoStatusLevel}), and owns every series, so it alone removes them: all
  * of a GitRepo's series when it is deleted (its {@code gitrepo.deleted} event, the informer's delete, or a resync
  * that no longer finds it), the event-fed ones when their partition moves to another replica, and the
  * short-lived duration gauge a TTL after its last set.
@@ -54,6 +55,7 @@ public final class GitJobMetrics implements AutoCloseable {
     private final Clock clock;
     private final SeriesIndex index;
     private final FailedJobsGauges failedJobs;
+    private final GitRepoStatusGauges statusGauges;
     private final DeletedGitRepos deleted;
     private final TtlScheduler<GitRepoKey> ttlHeap;
 
@@ -102,6 +104,7 @@ public final class GitJobMetrics implements AutoCloseable {
         this.clock = clock;
         this.index = new SeriesIndex(registry, recentEventIds);
         this.failedJobs = new FailedJobsGauges(registry);
+        this.statusGauges = new GitRepoStatusGauges(registry);
         this.deleted = new DeletedGitRepos(deletedMaxEntries, deletedMaxAge, clock);
         this.ttlHeap = new TtlScheduler<>(clock, this::onExpiry);
     }
@@ -251,6 +254,7 @@ public final class GitJobMetrics implements AutoCloseable {
             LOG.debugf("Dropped %d meter(s) of deleted GitRepo %s", meters, gitRepo.key());
         }
         failedJobs.remove(gitRepo);
+        statusGauges.remove(gitRepo);
         deleted.remember(gitRepo);
     }
 
@@ -291,6 +295,28 @@ public final class GitJobMetrics implements AutoCloseable {
     }
 
     /**
+     * Sets Fleet's {@code fleet_gitrepo_*} gauges of the GitRepo from its status (none when it has no readiness).
+     * Nothing for a GitRepo remembered as deleted.
+     */
+    public synchronized void gitRepoStatus(GitRepoRef ref, io.gitjob.gitrepo.GitRepo gitRepo) {
+        if (deleted.contains(ref)) {
+            statusGauges.remove(ref);
+            return;
+        }
+        statusGauges.set(ref, gitRepo);
+    }
+
+    /** Removes the {@code fleet_gitrepo_*} gauges of that GitRepo name, whatever its uid. */
+    public synchronized void removeGitRepoStatus(GitRepoKey key) {
+        statusGauges.remove(key);
+    }
+
+    /** Removes the {@code fleet_gitrepo_*} gauges of the GitRepos {@code keep} rejects (not owned, not live). */
+    public synchronized int retainGitRepoStatus(Predicate<GitRepoRef> keep) {
+        return statusGauges.retain(keep);
+    }
+
+    /**
      * The resync: drops every series of each GitRepo that {@code live} says no longer exists, even though its
      * {@code gitrepo.deleted} was never read. Event-fed series go only if their last event is at least
      * {@code minEventAge} old: a GitRepo created a moment ago can have its first events read before the
@@ -309,13 +335,15 @@ public final class GitJobMetrics implements AutoCloseable {
                 dropped.add(gitRepo);
             }
         }
-        failedJobs.retain(gitRepo -> {
+        Predicate<GitRepoRef> keepLive = gitRepo -> {
             if (live.test(gitRepo)) {
                 return true;
             }
             dropped.add(gitRepo);
             return false;
-        });
+        };
+        failedJobs.retain(keepLive);
+        statusGauges.retain(keepLive);
         return dropped.size();
     }
 
@@ -434,6 +462,11 @@ public final class GitJobMetrics implements AutoCloseable {
 
     public synchronized int failedJobsGauges() {
         return failedJobs.size();
+    }
+
+    /** GitRepos with Fleet's {@code fleet_gitrepo_*} gauges. */
+    public synchronized int gitRepoStatusGauges() {
+        return statusGauges.size();
     }
 
     public synchronized long staleExpiries() {

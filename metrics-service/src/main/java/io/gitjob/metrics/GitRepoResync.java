@@ -19,8 +19,8 @@ import io.quarkus.runtime.StartupEvent;
 /**
  * The periodic resync: every series of a GitRepo (namespace, name, uid) that the GitRepo informer's cache no
  * longer holds is dropped, even if its {@code gitrepo.deleted} event was never read (the watcher was down when it
- * went, the event was lost, or read before a restart that replayed older events), and every failed-Jobs count is
- * settled again. Only once the informers have synced: before that, an absent GitRepo may just not be listed yet.
+ * went, the event was lost, or read before a restart that replayed older events), and every failed-Jobs count and
+ * every GitRepo's {@code fleet_gitrepo_*} gauges are settled again. Only once the informers have synced: before that, an absent GitRepo may just not be listed yet.
  */
 @ApplicationScoped
 public class GitRepoResync {
@@ -35,6 +35,9 @@ public class GitRepoResync {
 
     @Inject
     FailedJobsLevel failedJobs;
+
+    @Inject
+    GitRepoStatusLevel statusLevel;
 
     @ConfigProperty(name = "gitjob.metrics.resync-period")
     Duration period;
@@ -84,6 +87,7 @@ public class GitRepoResync {
         }
         int dropped = metrics.dropAbsent(cluster::isLive, minEventAge);
         failedJobs.reconcile();
+        statusLevel.reconcile();
         runs.incrementAndGet();
         if (dropped > 0) {
             LOG.infof("Resync: dropped the series of %d GitRepo(s) no longer in the cluster", dropped);

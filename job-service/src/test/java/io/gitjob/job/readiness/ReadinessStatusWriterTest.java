@@ -1,0 +1,35 @@
+package io.gitjob.job.readiness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** The JSON patch the readiness is written with: whole top-level fields, so no path ever has a "/" to escape. */
+class ReadinessStatusWriterTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void changedFieldsAreSetWholeAndGoneOnesRemoved() throws Exception {
+        JsonNode before = JSON.readTree("""
+                {"commit": "c1", "summary": {"ready": 0, "desiredReady": 1, "notReady": 1},
+                 "perClusterResourceCounts": {"ns/c1": {"ready": 0}, "ns/c2": {"ready": 1}},
+                 "resources": [{"id": "a"}]}""");
+        JsonNode after = JSON.readTree("""
+                {"commit": "c1", "summary": {"ready": 1, "desiredReady": 1},
+                 "perClusterResourceCounts": {"ns/c1": {"ready": 1}}}""");
+
+        assertEquals(JSON.readTree("""
+                [{"op": "remove", "path": "/status/resources"},
+                 {"op": "add", "path": "/status/summary", "value": {"ready": 1, "desiredReady": 1}},
+                 {"op": "add", "path": "/status/perClusterResourceCounts", "value": {"ns/c1": {"ready": 1}}}]"""),
+                ReadinessStatusWriter.patch(before, after));
+        assertEquals(JSON.readTree("""
+                [{"op": "add", "path": "/status", "value": {"commit": "c1"}}]"""),
+                ReadinessStatusWriter.patch(null, JSON.readTree("""
+                        {"commit": "c1"}""")));
+    }
+}
