@@ -47,7 +47,7 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
  */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
-@WithKubernetesTestServer(crud = true, setup = FleetApiSetup.class)
+@WithKubernetesTestServer(crud = true, setup = FleetCrdSetup.class)
 class FleetModeTest {
 
     private static final String NS = "fleet-default";

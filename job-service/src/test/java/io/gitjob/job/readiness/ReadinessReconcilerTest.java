@@ -34,7 +34,7 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
  */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
-@WithKubernetesTestServer(crud = true, setup = FleetCrdSetup.class)
+@WithKubernetesTestServer(crud = true, setup = io.gitjob.job.fleet.FleetCrdSetup.class)
 @TestProfile(ReadinessReconcilerTest.QuickBundles.class)
 class ReadinessReconcilerTest {
 

@@ -1,4 +1,4 @@
-package io.gitjob.job.readiness;
+package io.gitjob.job.fleet;
 
 import java.util.function.Consumer;
 
