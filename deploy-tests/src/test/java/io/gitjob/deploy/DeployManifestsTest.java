@@ -134,7 +134,8 @@ class DeployManifestsTest {
                     rules("cluster", "fleet.cattle.io", "bundledeployments", "list", "watch"),
                     rules("cluster", "fleet.cattle.io", "imagescans", "list", "delete"),
                     rules("cluster", "", "namespaces", "delete"),
-                    rules("cluster", "events.k8s.io", "events", "create", "patch")),
+                    rules("cluster", "events.k8s.io", "events", "create", "patch"),
+                    rules("cluster", "", "events", "create")),
             "gitjob-janitor", union(
                     rules("cluster", "batch", "jobs", "list", "delete"),
                     rules("cluster", "fleet.cattle.io", "gitrepos", "get", "list")),

@@ -19,6 +19,8 @@ public class GitRepoSpec {
     private String repo;
     private String branch;
     private String revision;
+    /** Written only when there are some: a GitRepo written back must not gain a {@code paths: []} it lacked. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
     private List<String> paths = new ArrayList<>();
     private String targetNamespace;
     private String clientSecretName;

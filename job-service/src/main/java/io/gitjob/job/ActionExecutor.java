@@ -14,15 +14,20 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.gitjob.gitrepo.FleetConventions;
 import io.gitjob.gitrepo.GitRepo;
+import io.gitjob.gitrepo.JobConventions;
 import io.gitjob.gitrepo.JobMode;
 import io.gitjob.job.cluster.ClusterState;
 import io.gitjob.job.cluster.GitRepoRelease;
 import io.gitjob.job.cluster.GitRepoStatusWriter;
+import io.gitjob.job.cluster.JobResourcesWriter;
+import io.gitjob.job.cluster.ShardSelection;
 import io.gitjob.job.decision.Action;
 import io.gitjob.job.decision.JobView;
 import io.gitjob.job.mode.JobModes;
-import io.gitjob.job.cluster.JobResourcesWriter;
 import io.gitjob.job.template.JobPlan;
 import io.gitjob.job.template.ReferencedObjects;
 import io.gitjob.support.KubernetesEventRecorder;
@@ -63,6 +68,9 @@ public class ActionExecutor {
 
     @Inject
     KubernetesEventRecorder kubeEvents;
+
+    @Inject
+    ShardSelection shards;
 
     @ConfigProperty(name = "gitjob.dry-run", defaultValue = "false")
     boolean dryRun;
@@ -135,6 +143,7 @@ public class ActionExecutor {
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
                 // Made by an earlier attempt whose answer was lost: the next reconcile adopts it.
+                takeOverFromAnotherShard(gitRepo, create.jobName());
                 throw e;
             }
             if (!Transient.is(e)) {
@@ -161,6 +170,28 @@ public class ActionExecutor {
                 "GitJob " + create.jobName() + " was created for commit " + create.commit());
         LOG.infof("Created Job %s/%s for commit %s (generation %d, forceSyncGeneration %d)",
                 ref.namespace(), create.jobName(), create.commit(), create.generation(), create.forceSyncGeneration());
+    }
+
+    /**
+     * The Job of that name may have been made for this GitRepo (its uid is in the name) by the installation that
+     * managed it before its shard label changed: that one no longer looks at it, and this one's selector does not
+     * see it. Relabelled with this shard, it is adopted by the next reconcile like any Job made here.
+     */
+    private void takeOverFromAnotherShard(GitRepo gitRepo, String jobName) {
+        var resource = client.batch().v1().jobs().inNamespace(gitRepo.getMetadata().getNamespace()).withName(jobName);
+        Job existing = resource.get();
+        if (existing == null || shards.manages(existing) || JobConventions.gitRepoOf(existing)
+                .map(r -> !r.uid().equals(gitRepo.getMetadata().getUid())).orElse(true)) {
+            return;
+        }
+        String shard = shards.shard().id();
+        String path = "/metadata/labels/" + FleetConventions.SHARD_REF_LABEL.replace("~", "~0").replace("/", "~1");
+        // A JSON patch: the default shard's Jobs have no such label at all, not an empty one.
+        resource.patch(PatchContext.of(PatchType.JSON), shard.isEmpty()
+                ? "[{\"op\":\"remove\",\"path\":\"" + path + "\"}]"
+                : "[{\"op\":\"add\",\"path\":\"" + path + "\",\"value\":\"" + shard + "\"}]");
+        LOG.infof("Job %s/%s was made under another shard for GitRepo %s: relabelled for shard '%s'",
+                gitRepo.getMetadata().getNamespace(), jobName, gitRepo.getMetadata().getName(), shard);
     }
 
     private void adopt(JobView job, GitRepo gitRepo) {

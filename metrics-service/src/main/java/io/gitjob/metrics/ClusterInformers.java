@@ -142,6 +142,7 @@ public class ClusterInformers {
         @Override
         public void onAdd(GitRepo gitRepo) {
             ref(gitRepo).ifPresent(r -> {
+                metrics.gitRepoPresent(r);
                 failedJobs.recompute(r.key());
                 statusLevel.recompute(r.key());
             });

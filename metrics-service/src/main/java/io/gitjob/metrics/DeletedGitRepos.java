@@ -49,6 +49,10 @@ final class DeletedGitRepos {
         }
     }
 
+    void forget(GitRepoRef gitRepo) {
+        deleted.remove(gitRepo);
+    }
+
     int size() {
         return deleted.size();
     }

@@ -266,6 +266,15 @@ public final class GitJobMetrics implements AutoCloseable {
         drop(gitRepo);
     }
 
+    /**
+     * The informer shows the GitRepo live: whatever was remembered of it is no deletion. A GitRepo that left this
+     * installation's shard looked deleted here; labelled back, it is tracked again at once, not after
+     * {@code deleted-gitrepos.max-age}.
+     */
+    public synchronized void gitRepoPresent(GitRepoRef gitRepo) {
+        deleted.forget(gitRepo);
+    }
+
     public synchronized boolean isDeleted(GitRepoRef gitRepo) {
         return deleted.contains(gitRepo);
     }

@@ -15,7 +15,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 
 import org.jboss.logging.Logger;
 
@@ -61,10 +60,6 @@ public final class KubernetesEventRecorder implements AutoCloseable {
     private static final DateTimeFormatter MICRO_TIME = DateTimeFormatter
             .ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX").withZone(ZoneOffset.UTC);
 
-    /** {@code scheme://user:secret@} and {@code http(s)://token@}: the secret or token goes. */
-    private static final Pattern PASSWORD_IN_URL = Pattern
-            .compile("([a-zA-Z][a-zA-Z0-9+.-]*://[^/@:\\s]+):[^@/\\s]+@");
-    private static final Pattern TOKEN_AS_HTTP_USER = Pattern.compile("(?i)(https?://)[^/@:\\s]+@");
 
     /**
      * How the recorder aggregates and how much it keeps.
@@ -317,9 +312,7 @@ public final class KubernetesEventRecorder implements AutoCloseable {
         if (note == null) {
             return "";
         }
-        // user:secret first; what is left before an @ after http(s):// is then a token used as the user name
-        String scrubbed = TOKEN_AS_HTTP_USER.matcher(PASSWORD_IN_URL.matcher(note).replaceAll("$1:***@"))
-                .replaceAll("$1***@");
+        String scrubbed = UrlCredentials.redact(note);
         if (scrubbed.getBytes(StandardCharsets.UTF_8).length <= MAX_NOTE_BYTES) {
             return scrubbed;
         }

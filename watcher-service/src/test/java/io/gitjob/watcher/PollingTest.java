@@ -247,6 +247,11 @@ class PollingTest {
                 assertTrue(warnings.get(0).getNote().contains("branch 'nope' not found"), warnings.get(0).getNote());
             });
             assertTrue(TestSupport.kubernetesEvents(client, "once-failing", "FailedToCheckCommit").isEmpty());
+
+            // Asked again until one check goes through: once the branch exists it deploys, without a webhook.
+            String head = repo.branch("nope");
+            assertEquals(head, events.awaitEvent(CommitDetected.class,
+                    e -> e.gitRepo().name().equals("once-failing"), WAIT).commit());
         }
     }
 

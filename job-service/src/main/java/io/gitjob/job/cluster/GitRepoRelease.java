@@ -13,10 +13,12 @@ import org.jboss.logging.Logger;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.gitjob.gitrepo.FleetConventions;
 import io.gitjob.gitrepo.GitRepo;
-import io.gitjob.job.mode.JobModes;
 
 /**
  * Fleet's finalizer on a GitRepo, as Fleet's gitjob keeps it: added to every GitRepo managed in fleet mode;
@@ -38,17 +40,15 @@ public class GitRepoRelease {
     @Inject
     KubernetesClient client;
 
-    @Inject
-    JobModes modes;
 
     /** Adds the finalizer on the GitRepo as read; a 409 (changed since) is retried from a fresh read. */
     public void addFinalizer(GitRepo gitRepo) {
-        List<String> finalizers = new java.util.ArrayList<>(gitRepo.getMetadata().getFinalizers());
-        if (finalizers.contains(FleetConventions.GITREPO_FINALIZER)) {
+        if (gitRepo.getMetadata().getFinalizers().contains(FleetConventions.GITREPO_FINALIZER)) {
             return;
         }
-        finalizers.add(FleetConventions.GITREPO_FINALIZER);
-        update(gitRepo, finalizers);
+        patch(gitRepo, gitRepo.getMetadata().getFinalizers().isEmpty()
+                ? op("add", "/metadata/finalizers", List.of(FleetConventions.GITREPO_FINALIZER))
+                : op("add", "/metadata/finalizers/-", FleetConventions.GITREPO_FINALIZER));
         LOG.infof("Added %s to GitRepo %s/%s", FleetConventions.GITREPO_FINALIZER,
                 gitRepo.getMetadata().getNamespace(), gitRepo.getMetadata().getName());
     }
@@ -57,18 +57,29 @@ public class GitRepoRelease {
     public void release(GitRepo gitRepo) {
         String namespace = gitRepo.getMetadata().getNamespace();
         String name = gitRepo.getMetadata().getName();
-        if (modes.bundlesServed()) {
-            List<GenericKubernetesResource> bundles = client.genericKubernetesResources(FleetConventions.BUNDLES)
-                    .inNamespace(namespace).withLabel(FleetConventions.REPO_NAME_LABEL, name).list().getItems();
-            purge(FleetConventions.BUNDLES, bundles);
-            purge(FleetConventions.IMAGE_SCANS, imageScansOf(namespace, name));
-        }
+        // Asked every time, not only when discovery said Fleet is there: a finalizer removed while Bundles are
+        // left would leave them deploying to downstream clusters. Only a 404 (no such kind) means none.
+        purge(FleetConventions.BUNDLES, bundlesOf(namespace, name));
+        purge(FleetConventions.IMAGE_SCANS, imageScansOf(namespace, name));
         purgeTargetNamespace(gitRepo);
-        List<String> finalizers = new java.util.ArrayList<>(gitRepo.getMetadata().getFinalizers());
-        if (finalizers.remove(FleetConventions.GITREPO_FINALIZER)) {
-            update(gitRepo, finalizers);
+        int at = gitRepo.getMetadata().getFinalizers().indexOf(FleetConventions.GITREPO_FINALIZER);
+        if (at >= 0) {
+            patch(gitRepo, op("test", "/metadata/finalizers/" + at, FleetConventions.GITREPO_FINALIZER),
+                    op("remove", "/metadata/finalizers/" + at, null));
             LOG.infof("GitRepo %s/%s: its Bundles are purged; removed %s", namespace, name,
                     FleetConventions.GITREPO_FINALIZER);
+        }
+    }
+
+    private List<GenericKubernetesResource> bundlesOf(String namespace, String name) {
+        try {
+            return client.genericKubernetesResources(FleetConventions.BUNDLES).inNamespace(namespace)
+                    .withLabel(FleetConventions.REPO_NAME_LABEL, name).list().getItems();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                return List.of(); // no Fleet: nothing made Bundles
+            }
+            throw e;
         }
     }
 
@@ -119,10 +130,28 @@ public class GitRepoRelease {
                 gitRepo.getMetadata().getNamespace(), gitRepo.getMetadata().getName(), target);
     }
 
-    /** An update on the GitRepo as read (its resourceVersion): a concurrent change is a 409, retried fresh. */
-    private void update(GitRepo gitRepo, List<String> finalizers) {
-        gitRepo.getMetadata().setFinalizers(finalizers);
-        client.resource(gitRepo).update();
+    /**
+     * A JSON patch of the finalizers alone, on the GitRepo as read (a test of its resourceVersion first): a PUT of
+     * the whole object would write the model's idea of the spec back (an empty {@code paths} the user never
+     * wrote is a spec change, a new generation, a new Job), and a GitRepo changed since is looked at again.
+     */
+    private void patch(GitRepo gitRepo, Map<String, Object>... ops) {
+        List<Map<String, Object>> patch = new java.util.ArrayList<>();
+        patch.add(op("test", "/metadata/resourceVersion", gitRepo.getMetadata().getResourceVersion()));
+        patch.addAll(List.of(ops));
+        client.resources(GitRepo.class).inNamespace(gitRepo.getMetadata().getNamespace())
+                .withName(gitRepo.getMetadata().getName())
+                .patch(PatchContext.of(PatchType.JSON), Serialization.asJson(patch));
+    }
+
+    private static Map<String, Object> op(String op, String path, Object value) {
+        Map<String, Object> operation = new java.util.LinkedHashMap<>();
+        operation.put("op", op);
+        operation.put("path", path);
+        if (value != null) {
+            operation.put("value", value);
+        }
+        return operation;
     }
 
     /** Not a failure: a step waits for the API server to finish something, and is looked at again. */

@@ -20,8 +20,13 @@ import io.fabric8.kubernetes.api.model.PodCondition;
  */
 public final class PodStartFailure {
 
-    static final Set<String> CANNOT_START = Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName",
-            "ErrImageNeverPull", "CreateContainerConfigError", "CreateContainerError");
+    /**
+     * Not {@code ErrImagePull} or {@code CreateContainerError}: a first attempt fails that way on a registry hiccup,
+     * and the kubelet's next attempt often works; one that keeps failing goes to {@code ImagePullBackOff} (or
+     * {@code CrashLoopBackOff}-like backoff) within seconds.
+     */
+    static final Set<String> CANNOT_START = Set.of("ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull",
+            "CreateContainerConfigError");
 
     private PodStartFailure() {
     }

@@ -55,6 +55,11 @@ final class ReadinessStatusWriter {
                 if (ops.isEmpty()) {
                     return true; // written meanwhile (by another replica before a rebalance settled)
                 }
+                // On the GitRepo as read: the API server answers 409 if another writer (job-service's Job
+                // status, the watcher's GitPolling) changed it since, and the conditions are then merged again
+                // instead of put back as they were.
+                ops.insert(0, JsonNodeFactory.instance.objectNode().put("op", "replace")
+                        .put("path", "/metadata/resourceVersion").put("value", gitRepo.getMetadata().getResourceVersion()));
                 resource.subresource("status").patch(PatchContext.of(PatchType.JSON), ops.toString());
                 return true;
             } catch (KubernetesClientException e) {

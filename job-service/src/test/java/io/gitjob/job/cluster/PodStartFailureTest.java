@@ -28,8 +28,8 @@ class PodStartFailureTest {
 
     @Test
     void anInitContainerStuckCountsAndAMissingSecretToo() {
-        assertEquals("ErrImagePull (container fleet)", PodStartFailure.of(List.of(waiting(true, "ErrImagePull",
-                null)), NOW, TIMEOUT).orElseThrow());
+        assertEquals("ImagePullBackOff (container fleet)", PodStartFailure.of(List.of(waiting(true,
+                "ImagePullBackOff", null)), NOW, TIMEOUT).orElseThrow());
         assertTrue(PodStartFailure.of(List.of(waiting(false, "CreateContainerConfigError",
                 "secret \"git-creds\" not found")), NOW, TIMEOUT).orElseThrow().contains("git-creds"));
     }
@@ -37,6 +37,9 @@ class PodStartFailureTest {
     @Test
     void aPodBeingCreatedOrStartingIsNoFailure() {
         assertTrue(PodStartFailure.of(List.of(waiting(false, "ContainerCreating", null)), NOW, TIMEOUT).isEmpty());
+        // A first pull that failed is retried by the kubelet; only its backoff says it keeps failing.
+        assertTrue(PodStartFailure.of(List.of(waiting(false, "ErrImagePull", "toomanyrequests")), NOW, TIMEOUT)
+                .isEmpty());
         assertTrue(PodStartFailure.of(List.of(new PodBuilder().withNewMetadata().withName("p").endMetadata()
                 .build()), NOW, TIMEOUT).isEmpty());
     }

@@ -82,9 +82,11 @@ class FleetModeTest {
     void aGitRepoMadeUnderFleetWithItsFinalizerDeletesEvenInKubectlMode() {
         GitRepo gitRepo = create("from-fleet", Map.of(JobMode.ANNOTATION, "kubectl"),
                 List.of(FleetConventions.GITREPO_FINALIZER));
-        bundle(gitRepo, "from-fleet-app");
+        GenericKubernetesResource bundle = bundle(gitRepo, "from-fleet-app");
         client.resources(GitRepo.class).inNamespace(NS).withName("from-fleet").delete();
         await().atMost(WAIT).until(() -> get("from-fleet") == null);
+        assertEquals(null, client.genericKubernetesResources(FleetConventions.BUNDLES).inNamespace(NS)
+                .withName(bundle.getMetadata().getName()).get(), "the Bundles Fleet made are purged first");
     }
 
     @Test
@@ -110,26 +112,55 @@ class FleetModeTest {
 
     @Test
     void aGitRepoOfAnotherShardIsLeftToItsOwnController() {
-        GitRepo other = create("elsewhere", Map.of(), List.of());
-        other = client.resources(GitRepo.class).inNamespace(NS).withName("elsewhere").edit(g -> {
-            g.getMetadata().getLabels().put(FleetConventions.SHARD_REF_LABEL, "shard-b");
-            return g;
-        });
-        GitRepo mine = create("mine", Map.of(), List.of());
+        GitRepo other = create("elsewhere", Map.of(), List.of(), Map.of(FleetConventions.SHARD_REF_LABEL,
+                "shard-b"));
         poll(other, "c1");
+        // Made after the other shard's GitRepo was polled, and in the same namespace: once it has its Job (and
+        // its finalizer, added first) job-service had every chance to act on the other one too.
+        GitRepo mine = create("mine", Map.of(), List.of());
         poll(mine, "c1");
         await().atMost(WAIT).until(() -> !jobsOf(mine).isEmpty());
-        // The same reconcile round saw both: the other shard's GitRepo got neither a Job nor the finalizer.
         assertTrue(jobsOf(other).isEmpty());
         assertFalse(finalizers(other).contains(FleetConventions.GITREPO_FINALIZER));
+    }
+
+    @Test
+    void theJobAnotherShardMadeForAGitRepoThatMovedHereIsTakenOverNotMadeTwice() {
+        GitRepo moved = create("moved", Map.of(), List.of());
+        String name = io.gitjob.job.decision.JobNames.name("moved", moved.getMetadata().getUid(),
+                moved.getSpec().getRepo(), "c1", moved.getMetadata().getGeneration(), 0);
+        // As the installation of shard-b left it when the GitRepo's label changed: running, labelled shard-b.
+        client.resource(new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder().withNewMetadata().withNamespace(NS)
+                .withName(name).addToLabels(JobConventions.MANAGED_BY_LABEL, JobConventions.MANAGED_BY_VALUE)
+                .addToLabels(JobConventions.GITREPO_LABEL, "moved")
+                .addToLabels(JobConventions.GITREPO_GENERATION_LABEL, moved.getMetadata().getGeneration().toString())
+                .addToLabels(JobConventions.FORCE_SYNC_GENERATION_LABEL, "0")
+                .addToLabels(FleetConventions.SHARD_REF_LABEL, "shard-b")
+                .addToAnnotations(JobConventions.COMMIT_ANNOTATION, "c1")
+                .addNewOwnerReference().withApiVersion(GitRepo.API_VERSION).withKind(GitRepo.KIND).withName("moved")
+                .withUid(moved.getMetadata().getUid()).withController(true).endOwnerReference().endMetadata()
+                .withNewSpec().withNewTemplate().withNewSpec().addNewContainer().withName("fleet").withImage("x")
+                .endContainer().endSpec().endTemplate().endSpec().build()).create();
+
+        poll(moved, "c1");
+
+        await().atMost(WAIT).until(() -> "c1".equals(status("moved").getCommit()));
+        assertEquals(1, jobsOf(moved).size());
+        assertEquals(null, jobsOf(moved).get(0).getMetadata().getLabels().get(FleetConventions.SHARD_REF_LABEL),
+                "relabelled for this (the default) shard, and adopted");
     }
 
     // --- the test's side of the cluster ---
 
     private GitRepo create(String name, Map<String, String> annotations, List<String> finalizers) {
+        return create(name, annotations, finalizers, Map.of());
+    }
+
+    private GitRepo create(String name, Map<String, String> annotations, List<String> finalizers,
+            Map<String, String> labels) {
         GitRepo gitRepo = new GitRepo();
         gitRepo.setMetadata(new ObjectMetaBuilder().withNamespace(NS).withName(name).withAnnotations(annotations)
-                .withLabels(new java.util.HashMap<>()).withFinalizers(finalizers).build());
+                .withLabels(new java.util.HashMap<>(labels)).withFinalizers(finalizers).build());
         GitRepoSpec spec = new GitRepoSpec();
         spec.setRepo("https://git.example/" + name + ".git");
         spec.setBranch("main");

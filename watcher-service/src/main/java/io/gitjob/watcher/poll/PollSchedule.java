@@ -32,9 +32,12 @@ public final class PollSchedule {
         if (spec.disablePolling()) {
             return Optional.empty();
         }
-        Duration interval = interval(spec.pollingInterval(), defaultInterval);
-        long jitterMillis = (long) (interval.toMillis() * JITTER * random01);
-        return Optional.of(now.plus(interval).plusMillis(jitterMillis));
+        return Optional.of(now.plus(jittered(interval(spec.pollingInterval(), defaultInterval), random01)));
+    }
+
+    /** The interval plus up to {@link #JITTER} of it, {@code random01} being the share of the jitter added. */
+    public static Duration jittered(Duration interval, double random01) {
+        return interval.plusMillis((long) (interval.toMillis() * JITTER * random01));
     }
 
     /** The GitRepo's interval, or the default when unset or unreadable (never zero: that would be a busy loop). */

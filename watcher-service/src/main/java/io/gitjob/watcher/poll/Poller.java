@@ -163,6 +163,7 @@ public class Poller {
         // The one check of a GitRepo without polling is Fleet's reconciler's, not its polling job's: its failure
         // has another event reason.
         boolean oneCheck = entry.spec.disablePolling();
+        boolean answered = false;
         long start = System.nanoTime();
         try {
             Head head = remote.head(entry.spec, credentials.forGitRepo(entry.ref.namespace(),
@@ -177,6 +178,7 @@ public class Poller {
                 LOG.errorf("%s; retried on the next poll", e.getMessage());
                 return;
             }
+            answered = true;
             count(detected ? "detected" : "unchanged");
             if (detected) {
                 kubernetesEvents.newCommit(entry.ref, head.commit());
@@ -204,8 +206,13 @@ public class Poller {
             }
             writeStatus(entry, triggered, false, message, false);
         } finally {
-            entry.due = PollSchedule.nextDue(clock.instant(), entry.spec, defaultInterval, random.getAsDouble())
-                    .orElse(Instant.MAX);
+            // A GitRepo without polling is asked again until one check went through (the remote or its Secret
+            // may not be there yet, or the broker did not take the commit): otherwise it would wait for a webhook
+            // that may never come, where Fleet asks again on every reconcile while it has no Job.
+            entry.due = oneCheck && !answered
+                    ? clock.instant().plus(PollSchedule.jittered(defaultInterval, random.getAsDouble()))
+                    : PollSchedule.nextDue(clock.instant(), entry.spec, defaultInterval, random.getAsDouble())
+                            .orElse(Instant.MAX);
             entry.inFlight = false;
         }
     }

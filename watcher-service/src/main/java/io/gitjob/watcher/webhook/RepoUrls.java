@@ -12,16 +12,9 @@ public final class RepoUrls {
     private RepoUrls() {
     }
 
-    private static final java.util.regex.Pattern PASSWORD_IN_URL = java.util.regex.Pattern
-            .compile("([a-zA-Z][a-zA-Z0-9+.-]*://[^/@:\\s]+):[^@/\\s]+@");
-
-    /**
-     * {@code text} with any password written into a URL ({@code https://user:token@host/...}) replaced by
-     * {@code ***}: what the watcher logs, writes in a status or publishes never carries a credential, even when
-     * a user put one into {@code spec.repo} or Git's error message repeats the URL.
-     */
+    /** {@code text} without the credentials written into its URLs ({@link io.gitjob.support.UrlCredentials}). */
     public static String redact(String text) {
-        return text == null ? null : PASSWORD_IN_URL.matcher(text).replaceAll("$1:***@");
+        return io.gitjob.support.UrlCredentials.redact(text);
     }
 
     public static String normalise(String url) {
