@@ -17,7 +17,8 @@ import com.fasterxml.jackson.annotation.JsonTypeName;
         @JsonSubTypes.Type(GitJobEvent.JobSucceeded.class),
         @JsonSubTypes.Type(GitJobEvent.JobFailed.class),
         @JsonSubTypes.Type(GitJobEvent.JobTerminated.class),
-        @JsonSubTypes.Type(GitJobEvent.JobDeleted.class)
+        @JsonSubTypes.Type(GitJobEvent.JobDeleted.class),
+        @JsonSubTypes.Type(GitJobEvent.JobDecided.class)
 })
 public sealed interface GitJobEvent extends Event {
 
@@ -99,6 +100,56 @@ public sealed interface GitJobEvent extends Event {
             Checks.required(deletedBy, "deletedBy");
             Checks.nonBlank(reason, "reason");
         }
+    }
+
+    /**
+     * A decision job-service took on a GitRepo, with its reason: why a Job was, or was not, made. Recorded when it
+     * differs from the last one recorded for the GitRepo (a resync that finds the same state records nothing), so
+     * {@code replay-cli explain} can answer from the topic long after the logs are gone. Not about one Job's life:
+     * metrics-service ignores it.
+     *
+     * @param generation the GitRepo's generation as seen (0 when the GitRepo was gone)
+     * @param jobName the Job the wanted state asks for; null when none can be named (no commit known yet)
+     * @param trigger what made job-service look: a gitrepo event's type, {@code gitrepo-changed},
+     *        {@code job-changed}, {@code assigned}, {@code retry}, {@code resync}
+     * @param seen the state the decision was taken on
+     * @param actions what was decided, in words ("create Job x for commit y ..."); empty when nothing is to do
+     * @param reason why, in words (every rule that applied)
+     * @param outcome {@code decided} (nothing to do), {@code done}, {@code waiting: ...}, {@code failed: <error>}
+     *        (retried with backoff), or {@code dry-run}
+     */
+    @JsonTypeName("gitjob.decided")
+    record JobDecided(String eventId, Instant time, GitRepoRef gitRepo, long generation, long forceSyncGeneration,
+            String jobName, String trigger, SeenState seen, java.util.List<String> actions, String reason,
+            String outcome, boolean dryRun) implements GitJobEvent {
+        public JobDecided {
+            Checks.common(eventId, time, gitRepo, generation, forceSyncGeneration);
+            Checks.nonBlank(trigger, "trigger");
+            Checks.required(seen, "seen");
+            actions = actions == null ? java.util.List.of() : java.util.List.copyOf(actions);
+            Checks.nonBlank(reason, "reason");
+            Checks.nonBlank(outcome, "outcome");
+        }
+    }
+
+    /**
+     * What job-service saw of a GitRepo and its Jobs when it decided.
+     *
+     * @param exists false when the GitRepo was gone
+     * @param wantedCommit status.pollingCommit as it counts (null when none, or resolved from another source)
+     * @param commit status.commit: the current Job's commit
+     * @param mode the job mode (fleet, kubectl), null when none could be told
+     */
+    record SeenState(boolean exists, boolean paused, boolean deleting, String wantedCommit, String commit,
+            long observedGeneration, long updateGeneration, String gitJobStatus, String mode,
+            java.util.List<SeenJob> jobs) {
+        public SeenState {
+            jobs = jobs == null ? java.util.List.of() : java.util.List.copyOf(jobs);
+        }
+    }
+
+    /** One Job as seen: its name, commit and phase (Running, Succeeded, Failed; Stuck: its Pod cannot start). */
+    record SeenJob(String name, String commit, String phase) {
     }
 
     enum TerminationCause {

@@ -40,7 +40,16 @@ final class SampleEvents {
                 new GitJobEvent.JobDeleted("e12", TIME, REPO, 3, 1, "simple-9f3a2", COMMIT, DeletedBy.JANITOR,
                         "succeeded"),
                 new GitJobEvent.JobDeleted("e12b", TIME, REPO, 3, 1, "simple-9f3a2", null, DeletedBy.JOB_SERVICE,
-                        "orphan"));
+                        "orphan"),
+                new GitJobEvent.JobDecided("e13", TIME, REPO, 3, 1, "simple-9f3a2", "gitrepo.commit-detected",
+                        new GitJobEvent.SeenState(true, false, false, COMMIT, null, 2, 1, "Current", "fleet",
+                                java.util.List.of(new GitJobEvent.SeenJob("simple-1a2b3", "c0", "Running"))),
+                        java.util.List.of("terminate Job simple-1a2b3 (NEW_COMMIT)", "create Job simple-9f3a2"),
+                        "Job simple-1a2b3 is replaced; wanted state: commit " + COMMIT, "done", false),
+                new GitJobEvent.JobDecided("e13b", TIME, REPO, 3, 1, null, "resync",
+                        new GitJobEvent.SeenState(true, true, false, null, null, 0, 0, null, "kubectl",
+                                java.util.List.of()),
+                        java.util.List.of(), "no commit known yet", "decided", true));
     }
 
     private SampleEvents() {

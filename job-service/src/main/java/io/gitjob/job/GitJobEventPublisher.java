@@ -69,6 +69,19 @@ public class GitJobEventPublisher {
         emitter.sendMessageAndAwait(KafkaMessages.keyed(event));
     }
 
+    /**
+     * A decision is a record, not a step of the work: it never waits for the broker, and the reconcile never
+     * fails for it. {@code notSent} runs when the broker did not take it.
+     */
+    public void decided(GitJobEvent.JobDecided event, Runnable notSent) {
+        emitter.sendMessage(KafkaMessages.keyed(event)).subscribe().with(ok -> {
+        }, failure -> {
+            org.jboss.logging.Logger.getLogger(GitJobEventPublisher.class).debugf("Decision on %s not recorded: %s",
+                    event.key(), failure.toString());
+            notSent.run();
+        });
+    }
+
     /** A Job someone else labelled as ours may lack the annotation; events still need a commit. */
     private static String commitOf(JobView job) {
         return job.commit() == null ? "unknown" : job.commit();

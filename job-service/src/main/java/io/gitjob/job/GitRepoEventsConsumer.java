@@ -38,6 +38,6 @@ public class GitRepoEventsConsumer {
     void handle(GitRepoEvent event) {
         LOG.debugf("%s %s (generation %d, forceSyncGeneration %d)", event.type(), event.key(), event.generation(),
                 event.forceSyncGeneration());
-        reconciler.trigger(event.key(), Context.current());
+        reconciler.trigger(event.key(), event.type(), Context.current());
     }
 }

@@ -2,6 +2,7 @@ package io.gitjob.job;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,7 +24,9 @@ import io.gitjob.job.cluster.PodStartFailure;
 import io.gitjob.job.cluster.ShardSelection;
 import io.gitjob.job.mode.JobModes;
 import io.gitjob.job.decision.Decision;
+import io.gitjob.job.decision.GitRepoView;
 import io.gitjob.job.decision.JobDecisions;
+import io.gitjob.job.decision.JobView;
 import io.gitjob.support.PartitionOwnership;
 import io.gitjob.support.Tracing;
 import io.gitjob.support.WorkQueue;
@@ -59,6 +62,9 @@ public class JobReconciler {
     JobModes modes;
 
     @Inject
+    DecisionRecorder decisions;
+
+    @Inject
     ShardSelection shards;
 
     /** A Pod that waits for a node longer than this makes its Job a failure gitjob reports. Default 5m. */
@@ -87,6 +93,8 @@ public class JobReconciler {
     Duration maxBackoff;
 
     private final PartitionOwnership ownership = new PartitionOwnership(Topics.GITREPO_EVENTS);
+    /** What asked for each queued GitRepo, for its recorded decision; taken by the reconcile. */
+    private final Map<GitRepoKey, String> triggers = new ConcurrentHashMap<>();
     /** The trace of the last event that asked for a GitRepo, until a reconcile acts on it (or it is old). */
     private final Map<GitRepoKey, Trace> traces = new ConcurrentHashMap<>();
     private final java.util.concurrent.ScheduledExecutorService sweeps = java.util.concurrent.Executors
@@ -118,11 +126,12 @@ public class JobReconciler {
         });
         // A GitRepo change waits a moment: the watcher writes the commit it found, then publishes the event,
         // and the actions should join the event's trace; meanwhile further writes coalesce into one reconcile.
-        cache.start(key -> {
+        cache.start((key, resync) -> {
             if (ownership.owns(key)) {
+                triggeredBy(key, resync ? "resync" : "gitrepo-changed");
                 queue.addAfter(key, gitRepoChangeDelay);
             }
-        }, this::trigger);
+        }, (key, resync) -> trigger(key, resync ? "resync" : "job-changed"));
         sweeps.execute(this::refreshModes);
     }
 
@@ -139,7 +148,7 @@ public class JobReconciler {
             sweeps.schedule(this::sweepWhenSynced, 1, java.util.concurrent.TimeUnit.SECONDS);
             return;
         }
-        cache.keys().forEach(this::trigger);
+        cache.keys().forEach(key -> trigger(key, "assigned"));
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -154,19 +163,38 @@ public class JobReconciler {
         return ownership;
     }
 
-    /** A GitRepo needs looking at: queued if this replica owns it, else another replica does. */
-    public void trigger(GitRepoKey key) {
+    /**
+     * A GitRepo needs looking at: queued if this replica owns it, else another replica does.
+     *
+     * @param why what asked, as its recorded decision says ({@code gitjob.decided}'s trigger)
+     */
+    public void trigger(GitRepoKey key, String why) {
         if (ownership.owns(key)) {
+            triggeredBy(key, why);
             queue.add(key);
         }
     }
 
     /** A gitrepo event: a trigger, whose trace the resulting actions join. */
-    public void trigger(GitRepoKey key, Context trace) {
+    public void trigger(GitRepoKey key, String eventType, Context trace) {
         if (trace != null) {
             traces.put(key, new Trace(trace, System.nanoTime()));
         }
-        trigger(key);
+        trigger(key, eventType);
+    }
+
+    /** The first trigger since the last reconcile names it: a resync does not hide the event before it. */
+    private void triggeredBy(GitRepoKey key, String why) {
+        if ("resync".equals(why)) {
+            triggers.putIfAbsent(key, why);
+        } else {
+            triggers.merge(key, why, (before, now) -> "resync".equals(before) ? now : before);
+        }
+    }
+
+    private String triggerOf(GitRepoKey key) {
+        String why = triggers.remove(key);
+        return why != null ? why : queue.failures(key) > 0 ? "retry" : "requeue";
     }
 
     void reconcile(GitRepoKey key) {
@@ -178,26 +206,32 @@ public class JobReconciler {
             queue.addAfter(key, Duration.ofSeconds(1));
             return;
         }
+        String trigger = triggerOf(key);
         Instant now = Instant.now();
         var cachedJobs = cache.jobsOf(key);
-        Decision cached = JobDecisions.reconcile(ClusterState.view(cache.gitRepo(key), modes::of),
-                ClusterState.views(cachedJobs, cache::podsOf, now, unschedulableTimeout));
+        Optional<GitRepoView> cachedView = ClusterState.view(cache.gitRepo(key), modes::of);
+        List<JobView> cachedJobViews = ClusterState.views(cachedJobs, cache::podsOf, now, unschedulableTimeout);
+        Decision cached = JobDecisions.reconcile(cachedView, cachedJobViews);
         recheckUnschedulable(key, cachedJobs, now);
         if (cached.isNothing()) {
             LOG.debugf("%s: %s", key, cached.reason());
+            decisions.record(key, trigger, cachedView, cachedJobViews, cached, "decided", executor.dryRun());
             forgetTraceIfDone(key);
             return;
         }
         Optional<GitRepo> gitRepo = cluster.gitRepo(key);
         if (gitRepo.isPresent() && !shards.manages(gitRepo.get())) {
             LOG.debugf("%s: of another shard than '%s': not this installation's", key, shards.shard().id());
+            decisions.forget(key);
             return;
         }
-        Decision decision = JobDecisions.reconcile(ClusterState.view(gitRepo, modes::of),
-                ClusterState.views(cluster.jobsOf(key), j -> cluster.podsOf(key.namespace(), j.getMetadata()
-                        .getName()), now, unschedulableTimeout));
+        Optional<GitRepoView> view = ClusterState.view(gitRepo, modes::of);
+        List<JobView> jobViews = ClusterState.views(cluster.jobsOf(key), j -> cluster.podsOf(key.namespace(),
+                j.getMetadata().getName()), now, unschedulableTimeout);
+        Decision decision = JobDecisions.reconcile(view, jobViews);
         if (decision.isNothing()) {
             LOG.debugf("%s: %s (the cache was behind)", key, decision.reason());
+            decisions.record(key, trigger, view, jobViews, decision, "decided", executor.dryRun());
             return;
         }
         LOG.infof("%s: %s", key, decision.reason());
@@ -208,13 +242,19 @@ public class JobReconciler {
                     () -> executor.execute(decision.actions(), gitRepo.orElse(null)));
         } catch (GitRepoRelease.Requeue wait) {
             LOG.infof("%s: %s; looked at again in %s", key, wait.getMessage(), wait.after());
+            decisions.record(key, trigger, view, jobViews, decision, "waiting: " + wait.getMessage(),
+                    executor.dryRun());
             queue.addAfter(key, wait.after());
         } catch (RuntimeException e) {
             if (trace != null) {
                 traces.putIfAbsent(key, trace);
             }
+            decisions.record(key, trigger, view, jobViews, decision, "failed: " + io.gitjob.support.UrlCredentials
+                    .redact(String.valueOf(e.getMessage())), executor.dryRun());
             throw e;
         }
+        decisions.record(key, trigger, view, jobViews, decision, executor.dryRun() ? "dry-run" : "done",
+                executor.dryRun());
         count(decision);
     }
 

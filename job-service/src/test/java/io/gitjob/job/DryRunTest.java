@@ -50,9 +50,14 @@ class DryRunTest {
         var ref = new GitRepoRef("fleet-local", "dry", created.getMetadata().getUid());
 
         io.gitjob.gitrepo.GitRepoStatusEdit.edit(client, ref, s -> s.setPollingCommit("c1"));
-        try (var kafka = new KafkaTestClient()) {
+        try (var kafka = new KafkaTestClient();
+                var jobEvents = kafka.readFromNow(io.gitjob.events.Topics.GITJOB_EVENTS)) {
             kafka.send(new GitRepoEvent.CommitDetected(UUID.randomUUID().toString(), Instant.now(), ref, 1, 0,
                     spec.getRepo(), null, "c1", null, 0.1, GitRepoEvent.CommitSource.WEBHOOK));
+            // The decision is recorded, marked as a dry run.
+            var decided = jobEvents.awaitEvent(io.gitjob.events.GitJobEvent.JobDecided.class,
+                    e -> e.gitRepo().name().equals("dry") && "dry-run".equals(e.outcome()), Duration.ofSeconds(30));
+            assertEquals(true, decided.dryRun());
         }
         // The decision to create is taken (and counted as a dry run)...
         await().atMost(Duration.ofSeconds(30)).until(() -> Scrape.value("gitjob_job_actions_total", "action",

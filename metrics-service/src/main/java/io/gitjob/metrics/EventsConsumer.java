@@ -35,7 +35,13 @@ public class EventsConsumer {
         if (Topics.GITREPO_EVENTS.equals(record.topic())) {
             intake.accept(record, GitRepoEvent.class, event -> metrics.record(event, from, record.offset()));
         } else {
-            intake.accept(record, GitJobEvent.class, event -> metrics.record(event, from, record.offset()));
+            intake.accept(record, GitJobEvent.class, event -> {
+                // job-service's record of a decision (replay-cli explain's), not a step in a Job's life: no
+                // series counts it, and it must not take a place among a GitRepo's recent event ids.
+                if (!(event instanceof GitJobEvent.JobDecided)) {
+                    metrics.record(event, from, record.offset());
+                }
+            });
         }
         // Also for a record the intake dead-lettered: read here, so not a gap at the next assignment.
         metrics.read(from, record.offset());

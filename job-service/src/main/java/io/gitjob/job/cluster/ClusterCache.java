@@ -54,11 +54,11 @@ public class ClusterCache {
      * Starts both informers; {@code gitRepoChanged} and {@code jobChanged} hear the GitRepo key of every change.
      * Does not wait for the caches to sync.
      */
-    public void start(Consumer<GitRepoKey> gitRepoChanged, Consumer<GitRepoKey> jobChanged) {
+    public void start(Changes gitRepoChanged, Changes jobChanged) {
         gitRepos = shards.select(client.resources(GitRepo.class).inAnyNamespace())
                 .runnableInformer(resyncPeriod.toMillis());
-        gitRepos.addEventHandler(ClusterCache.<GitRepo>handler(g -> Optional.of(new GitRepoKey(g.getMetadata().getNamespace(),
-                g.getMetadata().getName())), gitRepoChanged));
+        gitRepos.addEventHandler(ClusterCache.<GitRepo>handler(g -> Optional.of(new GitRepoKey(g.getMetadata()
+                .getNamespace(), g.getMetadata().getName())), gitRepoChanged));
         jobs = shards.select(client.batch().v1().jobs().inAnyNamespace()
                 .withLabel(JobConventions.MANAGED_BY_LABEL, JobConventions.MANAGED_BY_VALUE))
                 .runnableInformer(resyncPeriod.toMillis());
@@ -142,22 +142,31 @@ public class ClusterCache {
                 : Optional.of(new GitRepoKey(job.getMetadata().getNamespace(), name));
     }
 
-    private static <T> ResourceEventHandler<T> handler(java.util.function.Function<T, Optional<GitRepoKey>> key,
-            Consumer<GitRepoKey> changed) {
+    /** Told the GitRepo key of each change; {@code resync} when it is the periodic resync (nothing changed). */
+    @FunctionalInterface
+    public interface Changes {
+        void changed(GitRepoKey key, boolean resync);
+    }
+
+    private static <T extends HasMetadata> ResourceEventHandler<T> handler(
+            java.util.function.Function<T, Optional<GitRepoKey>> key, Changes changed) {
         return new ResourceEventHandler<>() {
             @Override
             public void onAdd(T obj) {
-                key.apply(obj).ifPresent(changed);
+                key.apply(obj).ifPresent(k -> changed.changed(k, false));
             }
 
             @Override
             public void onUpdate(T old, T obj) {
-                key.apply(obj).ifPresent(changed);
+                // The informer's resync hands every object in again unchanged.
+                boolean resync = java.util.Objects.equals(old.getMetadata().getResourceVersion(),
+                        obj.getMetadata().getResourceVersion());
+                key.apply(obj).ifPresent(k -> changed.changed(k, resync));
             }
 
             @Override
             public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-                key.apply(obj).ifPresent(changed);
+                key.apply(obj).ifPresent(k -> changed.changed(k, false));
             }
         };
     }
