@@ -107,18 +107,20 @@ class DeployManifestsTest {
      * namespace; a rule limited to resourceNames as {@code resource[name]}). The code's calls are the truth:
      * issue 9's list, plus jobs get (ClusterState.job) and patch (ActionExecutor marks a failed Job reported),
      * plus issue 15's (Fleet's per-GitRepo ServiceAccount/Role/RoleBinding, the finalizer, Bundles, Events,
-     * kubectl mode's RoleBinding to gitjob-apply). deploy/base/rbac/*.yaml says why each is there.
+     * kubectl mode's RoleBinding to gitjob-apply), less issue 17's unused ones (job-service reads Pods only by
+     * label: informer and list, no get; the janitor only lists GitRepos, no get). deploy/base/rbac/*.yaml says
+     * why each is there.
      */
     static final Map<String, Set<String>> RBAC = Map.of(
             "gitjob-watcher", union(
                     rules("cluster", "fleet.cattle.io", "gitrepos", "get", "list", "watch", "patch"),
                     rules("cluster", "fleet.cattle.io", "gitrepos/status", "patch"),
                     rules("cluster", "events.k8s.io", "events", "create", "patch"),
-                    rules("fleet-local", "", "secrets", "get"),
-                    rules("fleet-default", "", "secrets", "get")),
+                    // GitCredentials: one Secret by name, in whichever namespace the GitRepo is (all are watched).
+                    rules("cluster", "", "secrets", "get")),
             "gitjob-job-service", union(
                     rules("cluster", "batch", "jobs", "create", "delete", "list", "watch", "get", "patch"),
-                    rules("cluster", "", "pods", "get", "list", "watch"),
+                    rules("cluster", "", "pods", "list", "watch"),
                     rules("cluster", "fleet.cattle.io", "gitrepos", "get", "list", "watch", "patch", "update"),
                     rules("cluster", "fleet.cattle.io", "gitrepos/status", "patch"),
                     rules("cluster", "fleet.cattle.io", "gitrepos/finalizers", "update"),
@@ -138,7 +140,7 @@ class DeployManifestsTest {
                     rules("cluster", "", "events", "create")),
             "gitjob-janitor", union(
                     rules("cluster", "batch", "jobs", "list", "delete"),
-                    rules("cluster", "fleet.cattle.io", "gitrepos", "get", "list")),
+                    rules("cluster", "fleet.cattle.io", "gitrepos", "list")),
             // Informers on every Job and GitRepo (io.gitjob.metrics.ClusterInformers): list and watch, nothing else.
             "gitjob-metrics", union(
                     rules("cluster", "batch", "jobs", "list", "watch"),
@@ -353,12 +355,13 @@ class DeployManifestsTest {
         for (Service service : Service.values()) {
             assertEquals(service.serviceAccount, podSpec(m, service).getServiceAccountName(), service.module);
         }
-        // The watcher reads Git credentials exactly in the namespaces it watches.
-        String watched = container(podSpec(m, Service.WATCHER)).getEnv().stream()
-                .filter(e -> e.getName().equals("GITJOB_WATCHER_NAMESPACES")).findFirst().orElseThrow().getValue();
+        // The watcher reads Git credentials exactly where it watches: every namespace unless a list is set.
+        Set<String> watched = container(podSpec(m, Service.WATCHER)).getEnv().stream()
+                .filter(e -> e.getName().equals("GITJOB_WATCHER_NAMESPACES")).findFirst()
+                .map(e -> Set.of(e.getValue().split(","))).orElse(Set.of("cluster"));
         Set<String> secretNamespaces = granted.get("gitjob-watcher").stream().filter(r -> r.contains("|secrets|"))
                 .map(r -> r.substring(0, r.indexOf('|'))).collect(Collectors.toSet());
-        assertEquals(Set.of(watched.split(",")), secretNamespaces);
+        assertEquals(watched, secretNamespaces);
     }
 
     @ParameterizedTest
