@@ -18,7 +18,7 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Reads a time range of some partitions: seeks to {@code from} with {@code offsetsForTimes} (so a topic of
  * millions of records is not read from the start), reads up to the end each partition had when the read
- * began, and keeps records whose timestamp is before {@code to}.
+ * began, and keeps records whose timestamp is in {@code [from, to)}.
  */
 final class RangeReader {
 
@@ -59,7 +59,10 @@ final class RangeReader {
                     progress.printf("read %,d records...%n", read);
                     progress.flush();
                 }
-                if ((to == null || r.timestamp() < to.toEpochMilli()) && keep.test(r)) {
+                // Timestamps need not grow with offsets (a republish, a producer's own clock): the seek only
+                // skips what is surely too old, the bounds are checked on every record.
+                if ((from == null || r.timestamp() >= from.toEpochMilli())
+                        && (to == null || r.timestamp() < to.toEpochMilli()) && keep.test(r)) {
                     sink.accept(r);
                 }
             }

@@ -11,9 +11,9 @@ import picocli.CommandLine.Command;
  * not created. Exit codes: 0 done, 1 unexpected error, 2 bad input, 3 unknown topic, 4 broker unreachable.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true, version = "gitjob replay 0.1",
-        description = "Read gitjob's event history from Kafka: a GitRepo's timeline, raw records, copies of a "
+        description = "Read gitjob's event history from Kafka: a GitRepo's timeline, why a Job was or was not made, raw records, copies of a "
                 + "range into another topic, and the dead letters.",
-        subcommands = { TimelineCommand.class, DumpCommand.class, RepublishCommand.class, DeadLettersCommand.class,
+        subcommands = { TimelineCommand.class, ExplainCommand.class, DumpCommand.class, RepublishCommand.class, DeadLettersCommand.class,
                 CommandLine.HelpCommand.class },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = { "0:done", "1:unexpected error", "2:bad input (time, key, options)", "3:unknown topic",
@@ -26,7 +26,7 @@ public class ReplayCli implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "choose a command: timeline, dump, republish or dead-letters");
+                "choose a command: timeline, explain, dump, republish or dead-letters");
     }
 
     /** Runs the tool; the clock decides what "now" is for --since. */

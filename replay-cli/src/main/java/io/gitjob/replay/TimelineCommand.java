@@ -52,11 +52,12 @@ class TimelineCommand implements Callable<Integer> {
         Instant end = range.end();
         List<TimelineEntry> entries = new ArrayList<>();
         try (KafkaAccess kafka = broker.connect()) {
+            List<org.apache.kafka.common.TopicPartition> partitions = new ArrayList<>();
             for (String topic : List.of(Topics.GITREPO_EVENTS, Topics.GITJOB_EVENTS)) {
-                RangeReader.read(kafka.consumer(), Keys.partitionOf(key, kafka.partitions(topic)), start, end,
-                        r -> key.toString().equals(r.key()), r -> entries.add(TimelineEntry.of(r)),
-                        spec.commandLine().getErr());
+                partitions.addAll(Keys.partitionOf(key, kafka.partitions(topic)));
             }
+            RangeReader.read(kafka.consumer(), partitions, start, end, r -> key.toString().equals(r.key()),
+                    r -> entries.add(TimelineEntry.of(r)), spec.commandLine().getErr());
         }
         entries.sort(Comparator.comparing(TimelineEntry::time).thenComparing(TimelineEntry::topic)
                 .thenComparingLong(TimelineEntry::offset));

@@ -72,6 +72,15 @@ record TimelineEntry(Instant time, String topic, int partition, long offset, Eve
             } else if (job instanceof GitJobEvent.JobTerminated e) {
                 fields.add("commit=" + e.commit());
                 fields.add("why=" + e.cause());
+            } else if (job instanceof GitJobEvent.JobDecided e) {
+                fields.add("trigger=" + e.trigger());
+                fields.add("wanted=" + e.seen().wantedCommit());
+                fields.add("outcome=" + e.outcome());
+                if (e.dryRun()) {
+                    fields.add("dryRun=true");
+                }
+                fields.add("actions=[" + String.join("; ", e.actions()) + "]");
+                fields.add("reason=" + e.reason());
             } else if (job instanceof GitJobEvent.JobDeleted e) {
                 fields.add("by=" + e.deletedBy());
                 fields.add("reason=" + e.reason());

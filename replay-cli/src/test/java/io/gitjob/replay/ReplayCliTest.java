@@ -180,7 +180,7 @@ class ReplayCliTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : List.of("timeline", "dump", "republish", "dead-letters")) {
+        for (String command : List.of("timeline", "explain", "dump", "republish", "dead-letters")) {
             var run = ReplayCliTest.run(command, "--help");
             assertEquals(0, run.code, command);
             assertTrue(run.out.contains("Usage: replay " + command), run.out);
@@ -200,7 +200,7 @@ class ReplayCliTest {
     static Run run(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         if (all.size() > 0 && !all.contains("--bootstrap-servers") && !all.contains("--help")
-                && List.of("timeline", "dump", "republish", "dead-letters").contains(all.get(0))) {
+                && List.of("timeline", "explain", "dump", "republish", "dead-letters").contains(all.get(0))) {
             all.addAll(List.of("--bootstrap-servers", KafkaBroker.bootstrapServers()));
         }
         StringWriter out = new StringWriter();
