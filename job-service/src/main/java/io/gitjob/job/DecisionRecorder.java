@@ -33,6 +33,8 @@ import io.gitjob.job.decision.JobView;
 @ApplicationScoped
 public class DecisionRecorder {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(DecisionRecorder.class);
+
     @Inject
     GitJobEventPublisher events;
 
@@ -60,6 +62,16 @@ public class DecisionRecorder {
         if (!enabled) {
             return;
         }
+        try {
+            recordOrThrow(key, trigger, gitRepo, jobs, decision, outcome, dryRun);
+        } catch (RuntimeException e) {
+            // A record of the work, never a step of it: the reconcile's own outcome stands.
+            LOG.debugf(e, "Decision on %s not recorded", key);
+        }
+    }
+
+    private void recordOrThrow(GitRepoKey key, String trigger, Optional<GitRepoView> gitRepo, List<JobView> jobs,
+            Decision decision, String outcome, boolean dryRun) {
         Optional<GitRepoRef> ref = gitRepo.map(GitRepoView::ref).or(() -> jobs.stream().map(JobView::gitRepo)
                 .findFirst());
         if (ref.isEmpty()) {
@@ -95,6 +107,12 @@ public class DecisionRecorder {
                 }
             }
         });
+    }
+
+    public void forgetAll() {
+        synchronized (last) {
+            last.clear();
+        }
     }
 
     public void forget(GitRepoKey key) {

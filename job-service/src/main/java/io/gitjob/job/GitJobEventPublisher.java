@@ -30,6 +30,17 @@ public class GitJobEventPublisher {
     @Channel("gitjob-events-out")
     MutinyEmitter<GitJobEvent> emitter;
 
+    /**
+     * Decisions go to the same topic through a channel of their own with a bounded buffer: a burst of them (every
+     * GitRepo's first decision after a restart or a rebalance) fills that buffer and is dropped there (recorded
+     * the next time it is taken), never the Jobs' events behind it.
+     */
+    @Inject
+    @Channel("gitjob-decisions-out")
+    @org.eclipse.microprofile.reactive.messaging.OnOverflow(value = org.eclipse.microprofile.reactive.messaging
+            .OnOverflow.Strategy.BUFFER, bufferSize = 1024)
+    MutinyEmitter<GitJobEvent> decisions;
+
     Clock clock = Clock.systemUTC();
 
     public void created(GitRepoRef gitRepo, long generation, long forceSync, String jobName, String jobUid,
@@ -74,12 +85,18 @@ public class GitJobEventPublisher {
      * fails for it. {@code notSent} runs when the broker did not take it.
      */
     public void decided(GitJobEvent.JobDecided event, Runnable notSent) {
-        emitter.sendMessage(KafkaMessages.keyed(event)).subscribe().with(ok -> {
-        }, failure -> {
-            org.jboss.logging.Logger.getLogger(GitJobEventPublisher.class).debugf("Decision on %s not recorded: %s",
-                    event.key(), failure.toString());
-            notSent.run();
-        });
+        try {
+            decisions.sendMessage(KafkaMessages.keyed(event)).subscribe().with(ok -> {
+            }, failure -> notRecorded(event, failure, notSent));
+        } catch (RuntimeException full) {
+            notRecorded(event, full, notSent);
+        }
+    }
+
+    private static void notRecorded(GitJobEvent.JobDecided event, Throwable why, Runnable notSent) {
+        org.jboss.logging.Logger.getLogger(GitJobEventPublisher.class).debugf("Decision on %s not recorded: %s",
+                event.key(), why.toString());
+        notSent.run();
     }
 
     /** A Job someone else labelled as ours may lack the annotation; events still need a commit. */

@@ -123,6 +123,13 @@ public class JobReconciler {
                 // What happened while nobody owned these GitRepos is found by looking at all of them again.
                 sweeps.execute(JobReconciler.this::sweepWhenSynced);
             }
+
+            @Override
+            public void revoked(java.util.Set<Integer> partitions) {
+                // Another replica records the decisions meanwhile: what this one recorded last is no longer the
+                // topic's last word on them, so a GitRepo that comes back has its next decision recorded.
+                decisions.forgetAll();
+            }
         });
         // A GitRepo change waits a moment: the watcher writes the commit it found, then publishes the event,
         // and the actions should join the event's trace; meanwhile further writes coalesce into one reconcile.
@@ -200,6 +207,8 @@ public class JobReconciler {
     void reconcile(GitRepoKey key) {
         if (!ownership.owns(key)) {
             traces.remove(key);
+            triggers.remove(key);
+            decisions.forget(key);
             return; // moved to another replica while queued: it reconciles it there
         }
         if (!cache.synced() || !modes.known()) {

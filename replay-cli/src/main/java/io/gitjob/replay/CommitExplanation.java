@@ -83,7 +83,7 @@ record CommitExplanation(GitRepoHistory history, String commit, String outcome, 
     }
 
     static CommitExplanation of(GitRepoHistory history, String wanted) {
-        List<Event> events = history.events();
+        List<Event> events = ofCurrentGitRepo(history.events());
         String commit = wanted == null ? latestCommit(events) : resolve(wanted, CommitMentions.all(events));
         Polling polling = polling(events);
         if (commit == null) {
@@ -151,6 +151,20 @@ record CommitExplanation(GitRepoHistory history, String commit, String outcome, 
     }
 
     /** The last decision about the commit: its reason is why no Job was made when none was. */
+    /**
+     * The events of the GitRepo that has the name now (the uid of the newest event): one deleted and re-created
+     * under the name told another story, which must not answer for this one. Without a dry run's decisions: a
+     * debugging instance's decisions are not what happened.
+     */
+    static List<Event> ofCurrentGitRepo(List<Event> events) {
+        if (events.isEmpty()) {
+            return events;
+        }
+        String uid = events.get(events.size() - 1).gitRepo().uid();
+        return events.stream().filter(e -> uid.equals(e.gitRepo().uid()))
+                .filter(e -> !(e instanceof GitJobEvent.JobDecided d && d.dryRun())).toList();
+    }
+
     GitJobEvent.JobDecided lastDecision() {
         return decisions.isEmpty() ? null : decisions.get(decisions.size() - 1);
     }

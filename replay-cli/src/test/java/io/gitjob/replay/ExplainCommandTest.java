@@ -212,6 +212,23 @@ class ExplainCommandTest {
     }
 
     @Test
+    void anEarlierGitRepoOfTheSameNameAndADryRunAnswerNothing() throws Exception {
+        GitRepoRef before = gitRepo("recreated");
+        GitRepoRef now = new GitRepoRef(before.namespace(), before.name(), before.uid() + "-2");
+        // The deleted predecessor applied c1; the GitRepo of that name now is paused and made no Job.
+        send(appliedHistory(before));
+        send(commit(now, "c1", null, 50, CommitSource.POLL),
+                new JobDecided(id(), at(51), now, 1, 0, null, "gitrepo.commit-detected", seen("c1", null, false),
+                        List.of("create Job app-c1 for commit c1"), "wanted state: commit c1", "dry-run", true),
+                decided(now, 52, "gitrepo.commit-detected", seen("c1", null, true), "decided",
+                        "GitRepo is paused: commit c1 waits"));
+        JsonNode x = explainJson(now, "--commit", "c1");
+        assertEquals("paused", x.get("outcome").asText(), x.toString());
+        assertEquals(0, x.get("jobs").size(), "the predecessor's Job is not this GitRepo's: " + x);
+        assertEquals(1, x.get("decisions").size(), "a dry run's decision is not what happened: " + x);
+    }
+
+    @Test
     void badInput() {
         var unknown = run("explain", key(gitRepo("empty")), "--json");
         assertEquals(0, unknown.code(), unknown.err());
