@@ -29,6 +29,9 @@ public final class FleetConventions {
     /** On BundleDeployments: their Bundle's namespace and name. */
     public static final String BUNDLE_NAMESPACE_LABEL = "fleet.cattle.io/bundle-namespace";
     public static final String BUNDLE_NAME_LABEL = "fleet.cattle.io/bundle-name";
+    /** On BundleDeployments: the downstream cluster they deploy to, and that cluster's namespace. */
+    public static final String CLUSTER_LABEL = "fleet.cattle.io/cluster";
+    public static final String CLUSTER_NAMESPACE_LABEL = "fleet.cattle.io/cluster-namespace";
     /** On a GitRepo (and its Job): the shard whose controller manages it; absent means the default shard's. */
     public static final String SHARD_REF_LABEL = "fleet.cattle.io/shard-ref";
     /** Fleet's gitjob adds it to every GitRepo and removes it once the GitRepo's Bundles are purged. */

@@ -60,8 +60,8 @@ final class FleetStandIn implements AutoCloseable {
     static final String NOT_READY_ANNOTATION = "sandbox.gitjob.io/not-ready";
     /** The pretend downstream cluster every Bundle is deployed to (a Cluster in the Bundle's namespace). */
     static final String CLUSTER = "downstream";
-    static final String CLUSTER_LABEL = "fleet.cattle.io/cluster";
-    static final String CLUSTER_NAMESPACE_LABEL = "fleet.cattle.io/cluster-namespace";
+    static final String CLUSTER_LABEL = io.gitjob.gitrepo.FleetConventions.CLUSTER_LABEL;
+    static final String CLUSTER_NAMESPACE_LABEL = io.gitjob.gitrepo.FleetConventions.CLUSTER_NAMESPACE_LABEL;
     static final String MANAGED_LABEL = "fleet.cattle.io/managed";
     static final ResourceDefinitionContext BUNDLES = context(FleetConventions.BUNDLE_KIND,
             FleetConventions.BUNDLE_PLURAL);

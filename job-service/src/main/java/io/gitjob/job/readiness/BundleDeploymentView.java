@@ -24,8 +24,8 @@ public record BundleDeploymentView(String name, String uid, Map<String, String> 
         String stagedDeploymentId, Status status) {
 
     /** Set by Fleet's controller on every BundleDeployment: the cluster it is for. */
-    public static final String CLUSTER_NAMESPACE_LABEL = "fleet.cattle.io/cluster-namespace";
-    public static final String CLUSTER_LABEL = "fleet.cattle.io/cluster";
+    public static final String CLUSTER_NAMESPACE_LABEL = io.gitjob.gitrepo.FleetConventions.CLUSTER_NAMESPACE_LABEL;
+    public static final String CLUSTER_LABEL = io.gitjob.gitrepo.FleetConventions.CLUSTER_LABEL;
 
     /** Reads Fleet's objects leniently: a field a later Fleet adds is no reason to fail. */
     static final ObjectMapper MAPPER = new ObjectMapper()
