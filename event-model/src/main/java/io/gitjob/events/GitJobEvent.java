@@ -46,6 +46,7 @@ public sealed interface GitJobEvent extends Event {
             Checks.nonBlank(commit, "commit");
             Checks.nonBlank(errorClass, "errorClass");
             Checks.required(errorMessage, "errorMessage");
+            errorMessage = UrlCredentials.redact(errorMessage); // an API server's text may repeat the clone URL
         }
     }
 
@@ -70,6 +71,7 @@ public sealed interface GitJobEvent extends Event {
             Checks.nonBlank(jobName, "jobName");
             Checks.nonBlank(commit, "commit");
             Checks.nonBlank(reason, "reason");
+            terminationMessage = UrlCredentials.redact(terminationMessage); // a cloner may print its URL
         }
     }
 

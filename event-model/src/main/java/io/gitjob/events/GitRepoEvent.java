@@ -1,6 +1,7 @@
 package io.gitjob.events;
 
 import java.time.Instant;
+import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
@@ -17,7 +18,8 @@ import com.fasterxml.jackson.annotation.JsonTypeName;
         @JsonSubTypes.Type(GitRepoEvent.ForceSync.class),
         @JsonSubTypes.Type(GitRepoEvent.Deleted.class),
         @JsonSubTypes.Type(GitRepoEvent.CommitDetected.class),
-        @JsonSubTypes.Type(GitRepoEvent.CommitFetchFailed.class)
+        @JsonSubTypes.Type(GitRepoEvent.CommitFetchFailed.class),
+        @JsonSubTypes.Type(GitRepoEvent.HeadUnchanged.class)
 })
 public sealed interface GitRepoEvent extends Event {
 
@@ -87,6 +89,7 @@ public sealed interface GitRepoEvent extends Event {
         public CommitDetected {
             Checks.common(eventId, time, gitRepo, generation, forceSyncGeneration);
             Checks.nonBlank(repo, "repo");
+            repo = UrlCredentials.redact(repo);
             Checks.nonBlank(commit, "commit");
             Checks.nonNegative(fetchDurationSeconds, "fetchDurationSeconds");
             Checks.required(source, "source");
@@ -101,9 +104,37 @@ public sealed interface GitRepoEvent extends Event {
         public CommitFetchFailed {
             Checks.common(eventId, time, gitRepo, generation, forceSyncGeneration);
             Checks.nonBlank(repo, "repo");
+            repo = UrlCredentials.redact(repo);
             Checks.nonBlank(errorClass, "errorClass");
             Checks.required(errorMessage, "errorMessage");
+            errorMessage = UrlCredentials.redact(errorMessage);
             Checks.nonNegative(fetchDurationSeconds, "fetchDurationSeconds");
+        }
+    }
+
+    /**
+     * The ls-remotes of a period that found the known commit still at the head: a tally, not one record per
+     * ls-remote, so Fleet's fetch metrics count every ls-remote (as Fleet's own reconciler does) without a record
+     * per GitRepo every polling interval. A detected commit and a failed fetch are records of their own and are
+     * not in a tally. A trigger for nobody: job-service ignores it.
+     *
+     * @param since when the first ls-remote of the tally was made
+     * @param fetchDurationsSeconds the time each ls-remote took, one entry per ls-remote
+     */
+    @JsonTypeName("gitrepo.head-unchanged")
+    record HeadUnchanged(String eventId, Instant time, GitRepoRef gitRepo, long generation, long forceSyncGeneration,
+            String commit, Instant since, List<Double> fetchDurationsSeconds) implements GitRepoEvent {
+        public HeadUnchanged {
+            Checks.common(eventId, time, gitRepo, generation, forceSyncGeneration);
+            Checks.required(since, "since");
+            Checks.required(fetchDurationsSeconds, "fetchDurationsSeconds");
+            fetchDurationsSeconds = List.copyOf(fetchDurationsSeconds);
+            if (fetchDurationsSeconds.isEmpty()) {
+                throw new MalformedEventException("fetchDurationsSeconds is empty: a tally counts at least one fetch");
+            }
+            for (Double d : fetchDurationsSeconds) {
+                Checks.nonNegative(d == null ? -1 : d, "fetchDurationsSeconds[]");
+            }
         }
     }
 

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * The part of a GitRepo's spec that decides what a Job applies, as carried in events. Field names are
- * Fleet's, so an event reads like the GitRepo it came from.
+ * Fleet's, so an event reads like the GitRepo it came from; {@code repo} has any credentials written into the URL
+ * removed ({@link UrlCredentials}).
  *
  * @param pollingInterval as written in the GitRepo (a Go duration such as {@code 15s}); null for the default
  */
@@ -22,6 +23,9 @@ public record RepoSpec(
 
     public RepoSpec {
         Checks.nonBlank(repo, "spec.repo");
+        // Events and the compacted state topic outlive any Secret rotation: a URL never carries its credentials
+        // here, however the spec was written (also when an older record is read back).
+        repo = UrlCredentials.redact(repo);
         paths = paths == null ? List.of() : List.copyOf(paths);
     }
 }

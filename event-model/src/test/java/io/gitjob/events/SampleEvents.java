@@ -27,6 +27,8 @@ final class SampleEvents {
                         CommitSource.WEBHOOK),
                 new GitRepoEvent.CommitFetchFailed("e6", TIME, REPO, 2, 1, SPEC.repo(),
                         "org.eclipse.jgit.api.errors.TransportException", "connection refused", 1.5),
+                new GitRepoEvent.HeadUnchanged("e6b", TIME, REPO, 2, 1, COMMIT, TIME.minusSeconds(60),
+                        List.of(0.25, 0.5, 0.125)),
                 new GitJobEvent.JobCreated("e7", TIME, REPO, 2, 1, "simple-9f3a2", COMMIT),
                 new GitJobEvent.JobCreationFailed("e8", TIME, REPO, 2, 1, "simple-9f3a2", COMMIT,
                         "io.fabric8.kubernetes.client.KubernetesClientException", "Forbidden"),

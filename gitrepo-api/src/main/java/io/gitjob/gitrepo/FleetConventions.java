@@ -36,6 +36,8 @@ public final class FleetConventions {
     public static final String SHARD_REF_LABEL = "fleet.cattle.io/shard-ref";
     /** Fleet's gitjob adds it to every GitRepo and removes it once the GitRepo's Bundles are purged. */
     public static final String GITREPO_FINALIZER = "fleet.cattle.io/gitrepo-finalizer";
+    /** The Git credentials Secret of a namespace, used when a GitRepo names none in spec.clientSecretName. */
+    public static final String DEFAULT_GIT_CREDENTIALS_SECRET = "gitcredential";
 
     /**
      * Fleet's kinds for Fabric8's generic client, with their plurals spelled out: Fabric8 would otherwise ask API

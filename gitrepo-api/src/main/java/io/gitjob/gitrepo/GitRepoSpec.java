@@ -41,8 +41,18 @@ public class GitRepoSpec {
     /** Fleet's GitTargets, kept as read: only the targets file is made from them. */
     private List<Map<String, Object>> targets;
     private String ociRegistrySecret;
+    /** The Secret (in the GitRepo's namespace) whose keys verify this GitRepo's webhooks, before the global one. */
+    private String webhookSecret;
     private List<BundlePath> bundles;
     private final Map<String, Object> additionalProperties = new LinkedHashMap<>();
+
+    public String getWebhookSecret() {
+        return webhookSecret;
+    }
+
+    public void setWebhookSecret(String webhookSecret) {
+        this.webhookSecret = webhookSecret;
+    }
 
     public String getRepo() {
         return repo;

@@ -19,9 +19,14 @@ public final class PolledSource {
     private PolledSource() {
     }
 
-    /** A short digest of the source: equal for equal (repo, branch, revision); null and "" alike. */
+    /**
+     * A short digest of the source: equal for equal (repo, branch, revision); null and "" alike. The repo is taken
+     * without credentials written into its URL: the watcher sees it so (events carry no credentials), job-service
+     * reads it raw from the GitRepo, and a rotated token is the same source.
+     */
     public static String of(String repo, String branch, String revision) {
-        String text = blank(repo) + '\n' + blank(branch) + '\n' + blank(revision);
+        String text = blank(io.gitjob.events.UrlCredentials.redact(repo)) + '\n' + blank(branch) + '\n'
+                + blank(revision);
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(text.getBytes(StandardCharsets.UTF_8))).substring(0, 16);

@@ -33,6 +33,7 @@ import io.gitjob.job.template.ReferencedObjects;
 import io.gitjob.support.KubernetesEventRecorder;
 import io.gitjob.support.Tracing;
 import io.gitjob.support.Transient;
+import io.gitjob.events.UrlCredentials;
 
 /**
  * Carries out decided actions: the Kubernetes calls and the events that report them, in an order that makes a
@@ -147,19 +148,21 @@ public class ActionExecutor {
                 throw e;
             }
             if (!Transient.is(e)) {
-                // Refused (a quota, an admission webhook, an invalid template): users must see why.
+                // Refused (a quota, an admission webhook, an invalid template): users must see why. The API
+                // server's answer may quote the object, hence redacted.
+                String said = UrlCredentials.redact(e.getMessage());
                 events.creationFailed(ref, create.generation(), create.forceSyncGeneration(), create.jobName(),
                         create.commit(), e);
-                kubeEvent(gitRepo, KubernetesEventRecorder.WARNING, "FailedToCreateJob", "CreateGitJob",
-                        e.getMessage());
-                notAccepted(gitRepo, "Job " + create.jobName() + " was refused: " + e.getMessage());
+                kubeEvent(gitRepo, KubernetesEventRecorder.WARNING, "FailedToCreateJob", "CreateGitJob", said);
+                notAccepted(gitRepo, "Job " + create.jobName() + " was refused: " + said);
             }
             throw e;
         } catch (RuntimeException e) {
             events.creationFailed(ref, create.generation(), create.forceSyncGeneration(), create.jobName(),
                     create.commit(), e);
-            kubeEvent(gitRepo, KubernetesEventRecorder.WARNING, "FailedToCreateJob", "CreateGitJob", e.getMessage());
-            notAccepted(gitRepo, e.getMessage());
+            String said = UrlCredentials.redact(e.getMessage());
+            kubeEvent(gitRepo, KubernetesEventRecorder.WARNING, "FailedToCreateJob", "CreateGitJob", said);
+            notAccepted(gitRepo, said);
             throw e;
         }
         events.created(ref, create.generation(), create.forceSyncGeneration(), create.jobName(),
@@ -225,8 +228,9 @@ public class ActionExecutor {
 
     private void reportFailed(Action.ReportFailedJob failed, GitRepo gitRepo) {
         JobView job = failed.job();
-        // A Job whose Pod never started has no termination message: the Pod's waiting reason says it all.
-        String message = job.stuck() ? job.failureReason() : terminationMessage(job);
+        // A Job whose Pod never started has no termination message: the Pod's waiting reason says it all. The
+        // cloner's message may repeat the URL it was given, credentials and all.
+        String message = UrlCredentials.redact(job.stuck() ? job.failureReason() : terminationMessage(job));
         events.failed(job, message);
         if (failed.markStalled()) {
             status.jobFailed(job.gitRepo(), job.name(), job.commit(), job.generation(), job.forceSyncGeneration(),
@@ -290,7 +294,7 @@ public class ActionExecutor {
      * written again on every retry would retry at once, round and round, instead of backing off.
      */
     private void notAccepted(GitRepo gitRepo, String said) {
-        String message = said == null ? "the Job could not be made" : said;
+        String message = said == null ? "the Job could not be made" : UrlCredentials.redact(said);
         if (gitRepo != null && !message.equals(ClusterState.view(gitRepo, modes.of(gitRepo)).notAccepted())) {
             status.notAccepted(ClusterState.view(gitRepo).ref(), message);
         }

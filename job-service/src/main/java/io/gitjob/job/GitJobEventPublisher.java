@@ -15,6 +15,7 @@ import io.gitjob.events.GitJobEvent.TerminationCause;
 import io.gitjob.events.GitRepoRef;
 import io.gitjob.job.decision.JobView;
 import io.gitjob.support.KafkaMessages;
+import io.gitjob.events.UrlCredentials;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 
 /**
@@ -53,7 +54,8 @@ public class GitJobEventPublisher {
     public void creationFailed(GitRepoRef gitRepo, long generation, long forceSync, String jobName, String commit,
             Throwable error) {
         send(new GitJobEvent.JobCreationFailed(UUID.randomUUID().toString(), clock.instant(), gitRepo, generation,
-                forceSync, jobName, commit, error.getClass().getName(), String.valueOf(error.getMessage())));
+                forceSync, jobName, commit, error.getClass().getName(),
+                UrlCredentials.redact(String.valueOf(error.getMessage()))));
     }
 
     public void succeeded(JobView job, double durationSeconds) {
@@ -63,7 +65,8 @@ public class GitJobEventPublisher {
 
     public void failed(JobView job, String terminationMessage) {
         send(new GitJobEvent.JobFailed(id(job.uid(), "failed"), clock.instant(), job.gitRepo(), job.generation(),
-                job.forceSyncGeneration(), job.name(), commitOf(job), job.failureReason(), terminationMessage));
+                job.forceSyncGeneration(), job.name(), commitOf(job), job.failureReason(),
+                UrlCredentials.redact(terminationMessage)));
     }
 
     public void terminated(JobView job, TerminationCause cause) {

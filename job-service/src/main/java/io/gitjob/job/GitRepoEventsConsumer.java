@@ -36,6 +36,9 @@ public class GitRepoEventsConsumer {
     }
 
     void handle(GitRepoEvent event) {
+        if (event instanceof GitRepoEvent.HeadUnchanged) {
+            return; // a tally of fetches for metrics-service: nothing changed that a decision reads
+        }
         LOG.debugf("%s %s (generation %d, forceSyncGeneration %d)", event.type(), event.key(), event.generation(),
                 event.forceSyncGeneration());
         reconciler.trigger(event.key(), event.type(), Context.current());

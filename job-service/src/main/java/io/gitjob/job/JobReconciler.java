@@ -258,7 +258,7 @@ public class JobReconciler {
             if (trace != null) {
                 traces.putIfAbsent(key, trace);
             }
-            decisions.record(key, trigger, view, jobViews, decision, "failed: " + io.gitjob.support.UrlCredentials
+            decisions.record(key, trigger, view, jobViews, decision, "failed: " + io.gitjob.events.UrlCredentials
                     .redact(String.valueOf(e.getMessage())), executor.dryRun());
             throw e;
         }

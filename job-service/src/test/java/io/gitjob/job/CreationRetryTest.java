@@ -2,6 +2,7 @@ package io.gitjob.job;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -83,11 +84,59 @@ class CreationRetryTest {
         }
     }
 
+    @Test
+    void aRepoUrlSecretThatCannotBeWrittenHoldsTheJobBackAndNoMessageCarriesTheToken() {
+        String token = "ghp_NeverOutsideItsSecret";
+        String url = "https://" + token + "@git.example/tokened.git";
+        // The refusal quotes the URL, to show that even an API server's answer is redacted before it is passed on.
+        mockServer.expect().post().withPath("/api/v1/namespaces/secret-refused/secrets")
+                .andReturn(403, "{\"kind\":\"Status\",\"code\":403,\"reason\":\"Forbidden\",\"message\":"
+                        + "\"denied by policy: " + url + "\"}").times(2);
+        GitRepo gitRepo = createGitRepo("secret-refused", "tokened", url);
+
+        try (var kafka = new KafkaTestClient(); var jobEvents = kafka.readFromNow(Topics.GITJOB_EVENTS)) {
+            kafka.send(commit(gitRepo));
+
+            var failure = jobEvents.awaitEvent(GitJobEvent.JobCreationFailed.class,
+                    e -> e.gitRepo().name().equals("tokened"), WAIT);
+            assertTrue(failure.errorMessage().contains("denied by policy: https://***@git.example/tokened.git"),
+                    failure.errorMessage());
+            assertTrue(client.batch().v1().jobs().inNamespace("secret-refused").list().getItems().isEmpty());
+
+            var created = jobEvents.awaitEvent(GitJobEvent.JobCreated.class, e -> e.gitRepo().name().equals("tokened"),
+                    WAIT);
+            var job = client.batch().v1().jobs().inNamespace("secret-refused").withName(created.jobName()).get();
+            String jobYaml = io.fabric8.kubernetes.client.utils.Serialization.asYaml(job);
+            assertFalse(jobYaml.contains(token), jobYaml);
+            assertTrue(jobYaml.contains("$(GITJOB_REPO_URL)"), jobYaml);
+            var secret = client.secrets().inNamespace("secret-refused").withName("tokened-repo-url").get();
+            assertEquals(url, new String(java.util.Base64.getDecoder().decode(secret.getData().get("url")),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            for (var r : jobEvents.seen()) {
+                String value = new String(r.value(), java.nio.charset.StandardCharsets.UTF_8);
+                assertFalse(value.contains(token), value);
+            }
+            // Events are written in the background: the refusal's is there once one names it.
+            await().atMost(WAIT).until(() -> client.events().v1().events().inNamespace("secret-refused").list()
+                    .getItems().stream().anyMatch(e -> "FailedToCreateJob".equals(e.getReason())));
+            for (var e : client.events().v1().events().inNamespace("secret-refused").list().getItems()) {
+                String event = io.fabric8.kubernetes.client.utils.Serialization.asYaml(e);
+                assertFalse(event.contains(token), event);
+            }
+            var status = client.resource(gitRepo).get().getStatus();
+            assertFalse(io.fabric8.kubernetes.client.utils.Serialization.asYaml(status).contains(token));
+        }
+    }
+
     private GitRepo createGitRepo(String namespace, String name) {
+        return createGitRepo(namespace, name, "https://git.example/" + name + ".git");
+    }
+
+    private GitRepo createGitRepo(String namespace, String name, String url) {
         GitRepo gitRepo = new GitRepo();
         gitRepo.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
         GitRepoSpec spec = new GitRepoSpec();
-        spec.setRepo("https://git.example/" + name + ".git");
+        spec.setRepo(url);
         gitRepo.setSpec(spec);
         return client.resource(gitRepo).create();
     }
@@ -98,7 +147,8 @@ class CreationRetryTest {
         io.gitjob.gitrepo.GitRepoStatusEdit.edit(client,
                 new GitRepoRef(meta.getNamespace(), meta.getName(), meta.getUid()), s -> s.setPollingCommit("c1"));
         return new GitRepoEvent.CommitDetected(UUID.randomUUID().toString(), Instant.now(),
-                new GitRepoRef(meta.getNamespace(), meta.getName(), meta.getUid()), 1, 0, gitRepo.getSpec().getRepo(),
+                new GitRepoRef(meta.getNamespace(), meta.getName(), meta.getUid()), 1, 0,
+                io.gitjob.events.UrlCredentials.redact(gitRepo.getSpec().getRepo()),
                 "main", "c1", null, 0.1, GitRepoEvent.CommitSource.POLL);
     }
 

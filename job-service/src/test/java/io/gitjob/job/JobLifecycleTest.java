@@ -2,6 +2,7 @@ package io.gitjob.job;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -122,6 +123,38 @@ class JobLifecycleTest {
             kafka.send(commitDetected(gitRepo, "fixed"));
             await().atMost(WAIT).until(() -> jobsOf(gitRepo).size() == 2);
             assertNotNull(job(failed.getMetadata().getName()), "the failed Job is kept for troubleshooting");
+        }
+    }
+
+    @Test
+    void aClonersMessageQuotingTheUrlWithItsTokenIsRedactedEverywhereItIsShown() {
+        String token = "glpat-NeverOutsideItsSecret";
+        GitRepo gitRepo = edit(createGitRepo("tokened-failing"),
+                spec -> spec.setRepo("https://oauth2:" + token + "@git.example/app.git"));
+        try (var kafka = new KafkaTestClient(); var jobEvents = kafka.readFromNow(Topics.GITJOB_EVENTS)) {
+            kafka.send(commitDetected(gitRepo, "bad"));
+            Job failed = awaitOneJob(gitRepo);
+            // What a cloner says when the remote refuses: the URL as it was given.
+            fail(failed, "fatal: could not read from https://oauth2:" + token + "@git.example/app.git: 403");
+
+            var event = jobEvents.awaitEvent(GitJobEvent.JobFailed.class,
+                    e -> e.jobName().equals(failed.getMetadata().getName()), WAIT);
+            assertEquals("fatal: could not read from https://oauth2:***@git.example/app.git: 403",
+                    event.terminationMessage());
+            await().atMost(WAIT).until(() -> "Failed".equals(status(gitRepo).getGitJobStatus()));
+            String status = io.fabric8.kubernetes.client.utils.Serialization.asYaml(status(gitRepo));
+            assertTrue(status.contains("https://oauth2:***@git.example/app.git"), status);
+            assertFalse(status.contains(token), status);
+            await().atMost(WAIT).until(() -> client.events().v1().events().inNamespace(NS).list().getItems().stream()
+                    .anyMatch(e -> "JobFailed".equals(e.getReason()) && e.getNote() != null
+                            && e.getNote().contains(failed.getMetadata().getName())));
+            for (var e : client.events().v1().events().inNamespace(NS).list().getItems()) {
+                String yaml = io.fabric8.kubernetes.client.utils.Serialization.asYaml(e);
+                assertFalse(yaml.contains(token), yaml);
+            }
+            String jobYaml = io.fabric8.kubernetes.client.utils.Serialization.asYaml(job(failed.getMetadata()
+                    .getName()));
+            assertFalse(jobYaml.contains(token), jobYaml);
         }
     }
 
@@ -327,8 +360,9 @@ class JobLifecycleTest {
         return new GitRepoRef(NS, gitRepo.getMetadata().getName(), gitRepo.getMetadata().getUid());
     }
 
+    /** As the watcher publishes it: without credentials. */
     private static String repo(GitRepo gitRepo) {
-        return gitRepo.getSpec().getRepo();
+        return io.gitjob.events.UrlCredentials.redact(gitRepo.getSpec().getRepo());
     }
 
     private void succeed(Job job, int seconds) {

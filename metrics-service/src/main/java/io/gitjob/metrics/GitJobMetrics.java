@@ -96,13 +96,23 @@ public final class GitJobMetrics implements AutoCloseable {
      */
     public GitJobMetrics(MeterRegistry registry, Duration shortLivedTtl, Clock clock, int deletedMaxEntries,
             Duration deletedMaxAge, int recentEventIds) {
+        this(registry, shortLivedTtl, clock, deletedMaxEntries, deletedMaxAge, recentEventIds, true);
+    }
+
+    /**
+     * @param histograms whether Fleet's two histograms ({@code fleet_gitjob_duration_seconds},
+     *        {@code fleet_gitrepo_fetch_latest_commit_duration_seconds}) are kept at all
+     *        ({@code gitjob.metrics.histograms}); the counters and the gauge are kept either way
+     */
+    public GitJobMetrics(MeterRegistry registry, Duration shortLivedTtl, Clock clock, int deletedMaxEntries,
+            Duration deletedMaxAge, int recentEventIds, boolean histograms) {
         if (shortLivedTtl.isNegative() || shortLivedTtl.isZero()) {
             throw new IllegalArgumentException("the short-lived TTL must be positive, was " + shortLivedTtl);
         }
         this.registry = registry;
         this.ttl = shortLivedTtl;
         this.clock = clock;
-        this.index = new SeriesIndex(registry, recentEventIds);
+        this.index = new SeriesIndex(registry, recentEventIds, histograms);
         this.failedJobs = new FailedJobsGauges(registry);
         this.statusGauges = new GitRepoStatusGauges(registry);
         this.deleted = new DeletedGitRepos(deletedMaxEntries, deletedMaxAge, clock);
@@ -208,7 +218,7 @@ public final class GitJobMetrics implements AutoCloseable {
     private static boolean createsSeries(Event event) {
         return event instanceof GitJobEvent.JobCreated || event instanceof GitJobEvent.JobCreationFailed
                 || event instanceof GitJobEvent.JobSucceeded || event instanceof GitRepoEvent.CommitDetected
-                || event instanceof GitRepoEvent.CommitFetchFailed;
+                || event instanceof GitRepoEvent.CommitFetchFailed || event instanceof GitRepoEvent.HeadUnchanged;
     }
 
     private void apply(SeriesIndex.Series series, Event event) {
@@ -220,7 +230,13 @@ public final class GitJobMetrics implements AutoCloseable {
             series.jobDuration(succeeded.durationSeconds());
             setJobDurationGauge(series, succeeded);
         } else if (event instanceof GitRepoEvent.CommitDetected detected) {
-            series.fetchSucceeded(detected.fetchDurationSeconds());
+            // Every commit detected is an ls-remote's (a webhook only asks for one). Older records may carry a
+            // webhook's own commit, with no fetch behind it (0 s): that is no fetch to count.
+            if (detected.source() == GitRepoEvent.CommitSource.POLL || detected.fetchDurationSeconds() > 0) {
+                series.fetchSucceeded(detected.fetchDurationSeconds());
+            }
+        } else if (event instanceof GitRepoEvent.HeadUnchanged unchanged) {
+            unchanged.fetchDurationsSeconds().forEach(series::fetchSucceeded);
         } else if (event instanceof GitRepoEvent.CommitFetchFailed) {
             series.fetchFailed();
         }

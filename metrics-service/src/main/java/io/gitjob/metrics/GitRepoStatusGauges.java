@@ -13,6 +13,7 @@ import io.gitjob.gitrepo.GitRepo;
 import io.gitjob.gitrepo.GitRepoSpec;
 import io.gitjob.gitrepo.GitRepoStatus;
 import io.gitjob.gitrepo.ResourceCounts;
+import io.gitjob.events.UrlCredentials;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -100,7 +101,8 @@ final class GitRepoStatusGauges {
     }
 
     private static Tags tags(GitRepoRef ref, GitRepoSpec spec) {
-        String repo = spec == null || spec.getRepo() == null ? "" : spec.getRepo();
+        // Fleet labels with spec.repo as written; a scrape must never show a credential someone wrote into it.
+        String repo = spec == null || spec.getRepo() == null ? "" : UrlCredentials.redact(spec.getRepo());
         String branch = spec == null || spec.getBranch() == null ? "" : spec.getBranch();
         String paths = spec == null || spec.getPaths() == null ? "" : String.join(";", spec.getPaths());
         return Tags.of(FleetMetrics.LABEL_NAME, ref.name(), FleetMetrics.LABEL_NAMESPACE, ref.namespace(),

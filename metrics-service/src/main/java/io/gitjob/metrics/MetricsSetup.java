@@ -48,9 +48,10 @@ public class MetricsSetup {
             @ConfigProperty(name = "gitjob.metrics.short-lived-ttl") Duration shortLivedTtl,
             @ConfigProperty(name = "gitjob.metrics.deleted-gitrepos.max-entries") int deletedMaxEntries,
             @ConfigProperty(name = "gitjob.metrics.deleted-gitrepos.max-age") Duration deletedMaxAge,
-            @ConfigProperty(name = "gitjob.metrics.recent-event-ids") int recentEventIds) {
+            @ConfigProperty(name = "gitjob.metrics.recent-event-ids") int recentEventIds,
+            @ConfigProperty(name = "gitjob.metrics.histograms") boolean histograms) {
         return new GitJobMetrics(registry, shortLivedTtl, Clock.systemUTC(), deletedMaxEntries, deletedMaxAge,
-                recentEventIds).start();
+                recentEventIds, histograms).start();
     }
 
     /**

@@ -31,11 +31,17 @@ final class SeriesIndex {
 
     private final MeterRegistry registry;
     private final int recentEventIds;
+    private final boolean histograms;
     private final Map<GitRepoKey, Series> byGitRepo = new HashMap<>();
 
-    SeriesIndex(MeterRegistry registry, int recentEventIds) {
+    /**
+     * @param histograms whether the two Fleet histograms get series at all ({@code gitjob.metrics.histograms}):
+     *        without them a GitRepo has 26 fewer series (13 + 2 and 9 + 2 lines)
+     */
+    SeriesIndex(MeterRegistry registry, int recentEventIds, boolean histograms) {
         this.registry = registry;
         this.recentEventIds = recentEventIds;
+        this.histograms = histograms;
     }
 
     Series get(GitRepoKey key) {
@@ -46,7 +52,7 @@ final class SeriesIndex {
     Series getOrCreate(GitRepoRef gitRepo, Instant eventTime) {
         Series series = byGitRepo.get(gitRepo.key());
         if (series == null) {
-            series = new Series(registry, gitRepo, eventTime, recentEventIds);
+            series = new Series(registry, gitRepo, eventTime, recentEventIds, histograms);
             byGitRepo.put(gitRepo.key(), series);
         }
         return series;
@@ -99,6 +105,7 @@ final class SeriesIndex {
         final GitRepoRef gitRepo;
         private final MeterRegistry registry;
         private final Tags tags;
+        private final boolean histograms;
         /** The latest event time seen for this GitRepo (tells a re-created GitRepo from its predecessor). */
         Instant lastEventTime;
         /** The topic partitions its events came from (one per topic when both are co-partitioned). */
@@ -120,8 +127,10 @@ final class SeriesIndex {
         long gaugeToken;
         Instant gaugeSetAt;
 
-        Series(MeterRegistry registry, GitRepoRef gitRepo, Instant eventTime, int recentEventIds) {
+        Series(MeterRegistry registry, GitRepoRef gitRepo, Instant eventTime, int recentEventIds,
+                boolean histograms) {
             this.registry = registry;
+            this.histograms = histograms;
             this.gitRepo = gitRepo;
             this.tags = Tags.of(FleetMetrics.LABEL_NAME, gitRepo.name(), FleetMetrics.LABEL_NAMESPACE,
                     gitRepo.namespace());
@@ -144,6 +153,9 @@ final class SeriesIndex {
         }
 
         void jobDuration(double seconds) {
+            if (!histograms) {
+                return;
+            }
             if (jobDuration == null) {
                 jobDuration = histogram(FleetMetrics.JOB_DURATION, FleetMetrics.JOB_DURATION_HELP,
                         FleetMetrics.JOB_DURATION_BUCKETS);
@@ -179,6 +191,9 @@ final class SeriesIndex {
                 fetchSuccess = counter(FleetMetrics.FETCH_SUCCESS, FleetMetrics.FETCH_SUCCESS_HELP);
             }
             fetchSuccess.increment();
+            if (!histograms) {
+                return;
+            }
             if (fetchDuration == null) {
                 fetchDuration = histogram(FleetMetrics.FETCH_DURATION, FleetMetrics.FETCH_DURATION_HELP,
                         FleetMetrics.FETCH_DURATION_BUCKETS);

@@ -52,6 +52,12 @@ final class Events {
                 "https://git.example/repo.git", "main", "c0ffee", null, fetchSeconds, GitRepoEvent.CommitSource.POLL);
     }
 
+    static GitRepoEvent.HeadUnchanged headUnchanged(GitRepoRef gitRepo, Double... fetchSeconds) {
+        Instant now = Instant.now();
+        return new GitRepoEvent.HeadUnchanged(TestEvents.id(), now, gitRepo, 1, 0, "c0ffee", now.minusSeconds(60),
+                java.util.List.of(fetchSeconds));
+    }
+
     static GitRepoEvent.CommitFetchFailed fetchFailed(GitRepoRef gitRepo) {
         return new GitRepoEvent.CommitFetchFailed(TestEvents.id(), Instant.now(), gitRepo, 1, 0,
                 "https://git.example/repo.git", "TransportException", "connection refused", 1.5);

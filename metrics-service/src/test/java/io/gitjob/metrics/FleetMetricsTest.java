@@ -127,6 +127,32 @@ class FleetMetricsTest {
     }
 
     @Test
+    void everyLsRemoteCountsAsAFetchAsInFleetAndAWebhookAddsNone() {
+        GitRepoRef gitRepo = new GitRepoRef(NS, "tallied", "uid-tallied");
+        try (var kafka = new KafkaTestClient()) {
+            kafka.send(Events.commit(gitRepo, 0.3));
+            // Four polls that found the same head, published as one tally; sent twice under its id: counted once.
+            var tally = Events.headUnchanged(gitRepo, 0.05, 0.15, 0.15, 3.0);
+            kafka.send(tally);
+            kafka.send(tally);
+            // A commit an older watcher published straight from a webhook: no ls-remote behind it.
+            kafka.send(new io.gitjob.events.GitRepoEvent.CommitDetected(io.gitjob.testing.TestEvents.id(), java.time.Instant.now(),
+                    gitRepo, 1, 0, "https://git.example/repo.git", "main", "beef", "c0ffee", 0,
+                    io.gitjob.events.GitRepoEvent.CommitSource.WEBHOOK));
+            kafka.send(Events.fetchFailed(gitRepo));
+        }
+        String l = labels(NS, "tallied");
+        List<String> expected = new ArrayList<>();
+        expected.add("fleet_gitrepo_fetch_latest_commit_success_total{" + l + "} 5.0");
+        expected.add("fleet_gitrepo_fetch_latest_commit_failure_total{" + l + "} 1.0");
+        expected.addAll(histogram("fleet_gitrepo_fetch_latest_commit_duration_seconds", NS, "tallied",
+                new double[] { .1, .2, .5, 1, 2, 5, 10, 30 },
+                new double[] { 1, 3, 4, 4, 4, 5, 5, 5, 5 }, 5, 0.3 + 0.05 + 0.15 + 0.15 + 3.0));
+        await().atMost(WAIT).untilAsserted(() -> assertEquals(new TreeSet<>(expected),
+                new TreeSet<>(samplesOf(ScrapeText.text(), NS, "tallied"))));
+    }
+
+    @Test
     void aDeletedGitRepoLeavesNotOneLineAndOthersAreUntouched() {
         GitRepoRef doomed = new GitRepoRef(NS, "doomed", "uid-doomed");
         GitRepoRef survivor = new GitRepoRef(NS, "survivor", "uid-survivor");

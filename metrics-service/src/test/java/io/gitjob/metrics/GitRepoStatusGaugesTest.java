@@ -2,6 +2,7 @@ package io.gitjob.metrics;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -66,6 +67,21 @@ class GitRepoStatusGaugesTest {
         client.resource(gitRepo).delete();
         await().atMost(WAIT).until(() -> FleetMetrics.GITREPO_STATUS_GAUGES.stream()
                 .noneMatch(g -> Scrape.existsIn(Scrape.metrics(), g.name(), "name", "status-gauges")));
+    }
+
+    @Test
+    void theRepoLabelCarriesNoCredentialWrittenIntoTheUrl() {
+        String token = "ghp_NeverInAScrape";
+        GitRepo gitRepo = createGitRepo("tokened-gauges", null);
+        gitRepo = client.resources(GitRepo.class).inNamespace(NS).withName("tokened-gauges").edit(g -> {
+            g.getSpec().setRepo("https://" + token + "@example.com/tokened-gauges.git");
+            return g;
+        });
+        writeReadiness(gitRepo, 1, 1, counts(1, 1, 0));
+
+        await().atMost(WAIT).until(() -> Scrape.existsIn(Scrape.metrics(), "fleet_gitrepo_ready_clusters", "name",
+                "tokened-gauges", "repo", "https://***@example.com/tokened-gauges.git"));
+        assertFalse(Scrape.metrics().contains(token));
     }
 
     @Test

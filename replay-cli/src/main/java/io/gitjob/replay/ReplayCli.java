@@ -29,8 +29,10 @@ public class ReplayCli implements Runnable {
                 "choose a command: timeline, explain, dump, republish or dead-letters");
     }
 
-    /** Runs the tool; the clock decides what "now" is for --since. */
-    public static int run(String[] args, PrintWriter out, PrintWriter err, Clock clock) {
+    /** Runs the tool; the clock decides what "now" is for --since. Nothing it prints carries a URL's credentials. */
+    public static int run(String[] args, PrintWriter rawOut, PrintWriter rawErr, Clock clock) {
+        PrintWriter out = new PrintWriter(new RedactingWriter(rawOut));
+        PrintWriter err = new PrintWriter(new RedactingWriter(rawErr));
         CommandLine cli = new CommandLine(new ReplayCli(), new CommandLine.IFactory() {
             @Override
             public <K> K create(Class<K> type) throws Exception {

@@ -50,6 +50,10 @@ record TimelineEntry(Instant time, String topic, int partition, long offset, Eve
         } else if (event instanceof GitRepoEvent.CommitFetchFailed e) {
             fields.add("fetch=" + e.fetchDurationSeconds() + "s");
             fields.add("error=" + e.errorClass() + ": " + e.errorMessage());
+        } else if (event instanceof GitRepoEvent.HeadUnchanged e) {
+            fields.add("commit=" + e.commit());
+            fields.add("fetches=" + e.fetchDurationsSeconds().size());
+            fields.add("since=" + e.since());
         } else if (event instanceof GitRepoEvent.Added e) {
             fields.add("commit=" + e.commit());
         } else if (event instanceof GitRepoEvent.SpecChanged e) {

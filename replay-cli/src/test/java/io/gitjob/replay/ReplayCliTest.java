@@ -161,6 +161,48 @@ class ReplayCliTest {
     }
 
     @Test
+    void aTokenInARecordOfAnOlderVersionIsNeverPrinted() throws Exception {
+        String token = "ghp_WrittenBeforeRedaction";
+        String tokenUrl = "https://" + token + "@git.example/r.git";
+        GitRepoRef old = TestEvents.gitRepo("team-c", "old-" + RUN);
+        // As an older gitjob wrote it: the URL as the user wrote it, in the event and in a dead letter's reason.
+        RecordHeaders headers = new RecordHeaders();
+        byte[] clean = SERIALIZER.serialize(Topics.GITREPO_EVENTS, headers, commit(old, "o1", NOW));
+        byte[] value = new String(clean, StandardCharsets.UTF_8).replace("https://git.example/r.git", tokenUrl)
+                .getBytes(StandardCharsets.UTF_8);
+        producer.send(new ProducerRecord<>(Topics.GITREPO_EVENTS, null, NOW.toEpochMilli(), key(old), value,
+                headers)).get(30, TimeUnit.SECONDS);
+        headers.add(DeadLetterHeaders.REASON, ("fetch of " + tokenUrl + " failed").getBytes(StandardCharsets.UTF_8));
+        headers.add(DeadLetterHeaders.TOPIC, Topics.GITREPO_EVENTS.getBytes(StandardCharsets.UTF_8));
+        producer.send(new ProducerRecord<>(Topics.DEAD_LETTERS, null, key(old), value, headers))
+                .get(30, TimeUnit.SECONDS);
+
+        var dump = run("dump", "--topic", Topics.GITREPO_EVENTS, "--key", key(old));
+        assertEquals(0, dump.code, dump.err);
+        assertTrue(dump.out.contains("\"repo\":\"https://***@git.example/r.git\""), dump.out);
+        var letters = run("dead-letters", "--key", key(old));
+        assertEquals(0, letters.code, letters.err);
+        assertTrue(letters.out.contains("fetch of https://***@git.example/r.git failed"), letters.out);
+        for (Run r : List.of(dump, letters, run("timeline", key(old)), run("timeline", key(old), "--json"),
+                run("explain", key(old), "--commit", "o1"), run("explain", key(old), "--commit", "o1", "--json"))) {
+            assertTrue(!r.out.contains(token) && !r.err.contains(token), r.out + r.err);
+        }
+    }
+
+    @Test
+    void aUrlPrintedInPiecesIsStillRedactedWhole() throws Exception {
+        StringWriter sink = new StringWriter();
+        try (PrintWriter out = new PrintWriter(new RedactingWriter(sink))) {
+            out.print("cloning https://ghp_");
+            out.print("abc@git.example/x.git");
+            out.println(" failed");
+            out.print("no newline: https://u:pw@h/x");
+        }
+        assertEquals("cloning https://***@git.example/x.git failed" + System.lineSeparator()
+                + "no newline: https://u:***@h/x", sink.toString());
+    }
+
+    @Test
     void everyBadInputHasItsErrorAndExitCode() {
         assertBad(2, "bad time for --from", "timeline", key(A), "--from", "yesterday");
         assertBad(2, "bad span for --since", "timeline", key(A), "--since", "2 hours");

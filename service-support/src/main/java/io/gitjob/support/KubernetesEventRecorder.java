@@ -29,6 +29,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.gitjob.events.UrlCredentials;
 
 /**
  * Records Kubernetes Events ({@code events.k8s.io/v1}) on an object, the way controller-runtime's recorder does for

@@ -47,7 +47,9 @@ public final class Transient {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
+        // Logged and put in dead letters: an API server's or Git's message may repeat a URL with its credentials.
         String text = error.getClass().getSimpleName() + ": " + error.getMessage();
-        return root == error ? text : text + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+        return io.gitjob.events.UrlCredentials.redact(root == error ? text
+                : text + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")");
     }
 }

@@ -1,6 +1,7 @@
 package io.gitjob.watcher;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import io.gitjob.events.GitRepoEvent;
@@ -56,6 +57,12 @@ public final class GitRepoEventFactory {
                 RepoUrls.redact(message), fetchSeconds);
     }
 
+    public static GitRepoEvent.HeadUnchanged headUnchanged(GitRepoState known, Instant since,
+            List<Double> fetchSeconds, Instant time) {
+        return new GitRepoEvent.HeadUnchanged(id(), time, known.gitRepo(), known.generation(),
+                known.forceSyncGeneration(), known.commit(), since, fetchSeconds);
+    }
+
     static GitRepoRef ref(GitRepo gitRepo) {
         return new GitRepoRef(gitRepo.getMetadata().getNamespace(), gitRepo.getMetadata().getName(),
                 gitRepo.getMetadata().getUid());
@@ -71,13 +78,17 @@ public final class GitRepoEventFactory {
         return spec == null || spec.getForceSyncGeneration() == null ? 0 : spec.getForceSyncGeneration();
     }
 
-    /** The spec as events carry it; a spec gitjob cannot act on is rejected with the reason. */
+    /**
+     * The spec as events carry it; a spec gitjob cannot act on is rejected with the reason. The URL has any
+     * credentials a user wrote into it removed: events and the compacted state topic are read by anyone who may
+     * read the topics, and kept for ever. The poller takes the URL it fetches from the live GitRepo instead.
+     */
     static RepoSpec repoSpec(GitRepo gitRepo) {
         GitRepoSpec spec = gitRepo.getSpec();
         if (spec == null || spec.getRepo() == null || spec.getRepo().isBlank()) {
             throw new InvalidGitRepoException(gitRepo, "spec.repo is required");
         }
-        return new RepoSpec(spec.getRepo(), spec.getBranch(), spec.getRevision(), spec.getPaths(),
+        return new RepoSpec(RepoUrls.redact(spec.getRepo().trim()), spec.getBranch(), spec.getRevision(), spec.getPaths(),
                 spec.getTargetNamespace(), spec.getClientSecretName(), spec.getPollingInterval(),
                 Boolean.TRUE.equals(spec.getDisablePolling()), Boolean.TRUE.equals(spec.getPaused()),
                 Boolean.TRUE.equals(spec.getKeepResources()));

@@ -128,7 +128,7 @@ public class GitRepoTracker {
             }
         }
         try {
-            statusWriter.commitFound(state.gitRepo(), state.spec(), state.commit(), false, state.updated());
+            statusWriter.commitFound(state.gitRepo(), state.spec(), state.commit(), state.updated());
         } catch (RuntimeException e) {
             LOG.warnf("Could not record commit %s in the status of %s; again on the next resync: %s",
                     state.commit(), state.gitRepo().key(), e.getMessage());
@@ -312,8 +312,7 @@ public class GitRepoTracker {
             String digest = PolledSource.of(polled.repo(), polled.branch(), polled.revision());
             if (!digest.equals(recordedSources.get(ref.key()))) {
                 try {
-                    statusWriter.commitFound(ref, polled, head.commit(), source == CommitSource.WEBHOOK,
-                            clock.instant());
+                    statusWriter.commitFound(ref, polled, head.commit(), clock.instant());
                 } catch (RuntimeException e) {
                     throw new PublishFailedException(GitRepoEventFactory.commitDetected(state, head.branch(),
                             head.commit(), seconds, source, clock.instant()), e);
@@ -337,21 +336,10 @@ public class GitRepoTracker {
         return true;
     }
 
-    /**
-     * A webhook push for a GitRepo another replica owns: recorded and published from here, in turn with this
-     * replica's other records of that GitRepo.
-     */
-    public void recordPushForOther(GitRepoState unowned, String branch, String commit) {
-        synchronized (recordings.computeIfAbsent(unowned.gitRepo().key(), k -> new Object())) {
-            record(unowned.gitRepo(), unowned.spec(), GitRepoEventFactory.commitDetected(unowned, branch, commit,
-                    0, CommitSource.WEBHOOK, clock.instant()), commit, CommitSource.WEBHOOK);
-        }
-    }
-
     /** Status first (the wanted state), then the event (the trigger and the record). */
     private void record(GitRepoRef ref, RepoSpec spec, GitRepoEvent event, String commit, CommitSource source) {
         try {
-            if (!statusWriter.commitFound(ref, spec, commit, source == CommitSource.WEBHOOK, event.time())) {
+            if (!statusWriter.commitFound(ref, spec, commit, event.time())) {
                 return; // gone or re-created meanwhile: nothing to record for it
             }
         } catch (RuntimeException e) {
@@ -380,33 +368,24 @@ public class GitRepoTracker {
     }
 
     /**
-     * The GitRepos of the cluster a webhook push is for, as (state, owned) pairs: the known state of those this
-     * replica owns, a state made from the cluster (commit unknown) for the others.
+     * ls-remotes that found the known commit still at the head: published as one tally (Fleet counts every
+     * ls-remote in its fetch metrics). Not for a stale fetch, nor when the head is no longer the known commit.
+     *
+     * @return false when the tally is stale and is to be dropped
+     * @throws PublishFailedException when the broker did not take it (the caller keeps the tally for the next try)
      */
-    public synchronized List<Match> matching(java.util.function.Predicate<RepoSpec> pushFor, Collection<GitRepo> cluster) {
-        List<Match> matches = new ArrayList<>();
-        for (GitRepo gitRepo : cluster) {
-            Observed observed;
-            try {
-                observed = Observed.of(gitRepo);
-            } catch (InvalidGitRepoException e) {
-                continue;
+    public boolean headUnchanged(GitRepoRef ref, RepoSpec polled, String commit, Instant since,
+            List<Double> fetchSeconds) {
+        GitRepoEvent event;
+        synchronized (this) {
+            GitRepoState state = current(ref, polled);
+            if (state == null || !java.util.Objects.equals(state.commit(), commit)) {
+                return false;
             }
-            if (!pushFor.test(observed.spec())) {
-                continue;
-            }
-            if (owns(observed.key())) {
-                matches.add(new Match(observed.key(), known.get(observed.key()), true));
-            } else {
-                matches.add(new Match(observed.key(), new GitRepoState(observed.ref(), observed.generation(),
-                        observed.forceSyncGeneration(), observed.spec(), null, clock.instant()), false));
-            }
+            event = GitRepoEventFactory.headUnchanged(state, since, fetchSeconds, nextTime(ref.key()));
         }
-        return matches;
-    }
-
-    /** A GitRepo a push is for; {@code state} is null for an owned one not rebuilt yet. */
-    public record Match(GitRepoKey key, GitRepoState state, boolean owned) {
+        publisher.send(event);
+        return true;
     }
 
     private GitRepoState current(GitRepoRef ref, RepoSpec polled) {
@@ -426,7 +405,15 @@ public class GitRepoTracker {
     private void apply(Change change, GitRepoState state, Observed current, List<Outgoing> out) {
         switch (change) {
             case NONE -> {
-                // status-only update, or nothing missed
+                // A status-only update, or nothing missed. A state written by an older watcher may still hold
+                // the spec as it was carried then (a URL with its credentials): rewritten as read now, with no
+                // event (nothing changed), so compaction drops the old record.
+                if (state != null && current != null && !state.spec().equals(current.spec())) {
+                    GitRepoState rewritten = new GitRepoState(state.gitRepo(), state.generation(),
+                            state.forceSyncGeneration(), current.spec(), state.commit(), state.updated());
+                    known.put(current.key(), rewritten);
+                    remember(rewritten);
+                }
             }
             case ADDED -> {
                 Instant time = nextTime(current.key());

@@ -19,10 +19,12 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.gitjob.events.GitRepoKey;
 import io.gitjob.events.GitRepoRef;
 import io.gitjob.gitrepo.FleetConventions;
 import io.gitjob.gitrepo.GitRepo;
 import io.gitjob.gitrepo.Shard;
+import io.gitjob.watcher.webhook.WebhookPollTrigger;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -44,6 +46,9 @@ public class GitRepoWatch implements ResourceEventHandler<GitRepo> {
 
     @Inject
     GitRepoTracker tracker;
+
+    @Inject
+    WebhookPollTrigger webhookPolls;
 
     /**
      * Every GitRepo is handed in again this often and compared with what was published: a change whose publish
@@ -120,6 +125,21 @@ public class GitRepoWatch implements ResourceEventHandler<GitRepo> {
     }
 
     /**
+     * This GitRepo as the informers hold it now: the poller reads the parts no event carries from it (the URL with
+     * any credentials a user wrote into it, the CA bundle, TLS and Secret settings), so they never leave memory.
+     */
+    public Optional<GitRepo> cachedGitRepo(GitRepoKey key) {
+        String storeKey = key.namespace() + "/" + key.name();
+        for (SharedIndexInformer<GitRepo> informer : informers) {
+            GitRepo gitRepo = informer.getStore().getByKey(storeKey);
+            if (gitRepo != null && shard().manages(gitRepo)) {
+                return Optional.of(gitRepo);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
      * Waits until the informers have listed every GitRepo: a rebuild against a half-filled cache would take
      * the missing GitRepos for deleted ones.
      */
@@ -156,6 +176,7 @@ public class GitRepoWatch implements ResourceEventHandler<GitRepo> {
         // Compared with what was last published, not with the informer's old copy: the same rule as a rebuild.
         tracker.observed(current);
         tracker.recordIfMissing(current);
+        webhookPolls.updated(old, current);
     }
 
     /**

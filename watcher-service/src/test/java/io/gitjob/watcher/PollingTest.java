@@ -104,7 +104,14 @@ class PollingTest {
                     && "GitRepo".equals(e.getRegarding().getKind())
                     && "fleet.cattle.io/v1alpha1".equals(e.getRegarding().getApiVersion())));
 
-            // ... which published nothing: the head did not change.
+            // ... which published no change, only the tally of fetches that found the same head (Fleet counts
+            // every ls-remote in its fetch metrics), one record per tally period (2 s in the test profile).
+            GitRepoEvent.HeadUnchanged tally = events.awaitEvent(GitRepoEvent.HeadUnchanged.class,
+                    e -> e.gitRepo().name().equals("polled") && e.commit().equals(second), WAIT);
+            assertTrue(tally.fetchDurationsSeconds().size() >= 1, tally.toString());
+            assertTrue(tally.fetchDurationsSeconds().stream().allMatch(d -> d > 0 && d < WAIT.toSeconds()),
+                    tally.toString());
+            assertTrue(!tally.since().isAfter(tally.time()), tally.toString());
             List<GitRepoEvent> all = TestSupport.eventsUpToNow(kafka, events, "fleet-local/polled");
             assertEquals(List.of("gitrepo.added", "gitrepo.commit-detected", "gitrepo.commit-detected"),
                     all.stream().map(GitRepoEvent::type).toList());
@@ -166,7 +173,8 @@ class PollingTest {
                     assertNotNull(condition, name + " has no GitPolling condition");
                     assertEquals("False", condition.getStatus());
                     assertEquals("Error", condition.getReason());
-                    assertEquals(failed.errorMessage(), condition.getMessage());
+                    // the error, then how the backoff stands once it has failed more than once
+                    assertTrue(condition.getMessage().startsWith(failed.errorMessage()), condition.getMessage());
                 });
                 // Every failed poll is a FailedToCheckCommit; the repeats count in one Event's series.
                 await().atMost(WAIT).untilAsserted(() -> {
@@ -182,6 +190,49 @@ class PollingTest {
             CommitDetected healthy = events.awaitEvent(CommitDetected.class,
                     e -> e.gitRepo().name().equals("healthy"), WAIT);
             assertEquals(repo.head(), healthy.commit());
+        }
+    }
+
+    @Test
+    void aRemoteThatKeepsFailingIsAskedLessOftenAndPolledAtItsIntervalAgainOnceItAnswers() {
+        Path later = repos.resolve("appears-later");
+        String url = later.toUri().toString();
+        try (var kafka = new KafkaTestClient(); var events = kafka.readFromNow(Topics.GITREPO_EVENTS)) {
+            client.resource(TestSupport.gitRepo("backing-off", url, s -> {
+                s.setBranch("main");
+                s.setPollingInterval("1s");
+            })).create();
+            // 1 s, then 2 s, then 4 s (the test profile's cap) between failures; the condition says so.
+            await().atMost(WAIT).untilAsserted(() -> {
+                GitRepoCondition condition = TestSupport.gitPolling(client, "backing-off");
+                assertNotNull(condition);
+                assertEquals("False", condition.getStatus());
+                assertTrue(condition.getMessage().contains("(failed 3 times in a row; next check in 4s)"),
+                        condition.getMessage());
+            });
+            List<Instant> failures = TestSupport.eventsUpToNow(kafka, events, "fleet-local/backing-off").stream()
+                    .filter(e -> e instanceof CommitFetchFailed).map(GitRepoEvent::time).toList();
+            assertTrue(failures.size() >= 3, failures.toString());
+            // The third failure waited about twice as long as the second did (jitter adds up to 10%).
+            Duration firstGap = Duration.between(failures.get(0), failures.get(1));
+            Duration secondGap = Duration.between(failures.get(1), failures.get(2));
+            assertTrue(secondGap.toMillis() >= 1900 && secondGap.compareTo(firstGap.plusMillis(700)) > 0,
+                    firstGap + " then " + secondGap);
+
+            try (var repo = TestGit.create(repos, "appears-later")) {
+                CommitDetected detected = events.awaitEvent(CommitDetected.class,
+                        e -> e.gitRepo().name().equals("backing-off"), WAIT);
+                assertEquals(repo.head(), detected.commit());
+                await().atMost(WAIT).untilAsserted(() -> {
+                    GitRepoCondition condition = TestSupport.gitPolling(client, "backing-off");
+                    assertEquals("True", condition.getStatus());
+                    assertNull(condition.getMessage());
+                });
+                // Back at its interval: the next commit is found within seconds, not after the 4 s backoff.
+                String next = repo.commit("next");
+                events.awaitEvent(CommitDetected.class,
+                        e -> e.gitRepo().name().equals("backing-off") && e.commit().equals(next), WAIT);
+            }
         }
     }
 

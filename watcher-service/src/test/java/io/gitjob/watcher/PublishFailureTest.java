@@ -86,7 +86,7 @@ class PublishFailureTest {
         tracker.statusWriter = new io.gitjob.watcher.poll.PollingStatusWriter() {
             @Override
             public boolean commitFound(io.gitjob.events.GitRepoRef ref, io.gitjob.events.RepoSpec source,
-                    String commit, boolean byWebhook, java.time.Instant at) {
+                    String commit, java.time.Instant at) {
                 if (apiDown) {
                     throw new IllegalStateException("API server unreachable");
                 }

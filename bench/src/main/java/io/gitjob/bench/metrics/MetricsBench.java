@@ -25,8 +25,9 @@ import io.micrometer.prometheus.PrometheusMeterRegistry;
 
 /**
  * metrics-service's recorder without Kafka or HTTP: the time to drop one GitRepo's series as the number of
- * GitRepos grows, the TTL heap's throughput, and a scrape's time, size and memory at 10,000 GitRepos. Each
- * GitRepo gets every series (4 counters, 2 histograms, 2 gauges: 32 sample lines).
+ * GitRepos grows, the TTL heap's throughput, and a scrape's time, size and memory at 10,000 GitRepos, with
+ * Fleet's histograms and without them ({@code gitjob.metrics.histograms=false}). Each GitRepo gets every series
+ * (4 counters, 2 histograms, 2 gauges: 32 sample lines; 6 without the histograms).
  *
  * <p>Run: {@code ./mvnw -q -pl bench -am install -DskipTests} then
  * {@code ./mvnw -q -pl bench exec:java -Dexec.mainClass=io.gitjob.bench.metrics.MetricsBench} (add
@@ -76,7 +77,12 @@ public final class MetricsBench {
         System.out.println("Scrape at 10,000 GitRepos (every series present)");
         System.out.println("| registry | format | samples | bytes | median time | p90 time | allocated by one scrape |");
         System.out.println("|---|---|---:|---:|---:|---:|---:|");
-        scrape(10_000).forEach(System.out::println);
+        scrape(10_000, true).forEach(System.out::println);
+        System.out.println();
+        System.out.println("Scrape at 10,000 GitRepos with gitjob.metrics.histograms=false (the two Fleet histograms left out)");
+        System.out.println("| registry | format | samples | bytes | median time | p90 time | allocated by one scrape |");
+        System.out.println("|---|---|---:|---:|---:|---:|---:|");
+        scrape(10_000, false).forEach(System.out::println);
         System.out.println(deletedMemory(100_000));
     }
 
@@ -155,9 +161,9 @@ public final class MetricsBench {
 
     // Scrape
 
-    private static List<String> scrape(int gitRepos) {
+    private static List<String> scrape(int gitRepos, boolean histograms) {
         long before = usedHeap();
-        Fixture f = new Fixture(gitRepos);
+        Fixture f = new Fixture(gitRepos, histograms);
         long after = usedHeap();
         List<String> rows = new ArrayList<>();
         // Micrometer's own scrape (what metrics-service served before) beside metrics-service's presized one,
@@ -219,11 +225,18 @@ public final class MetricsBench {
         final BenchClock clock = new BenchClock(T0);
         final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT,
                 new FleetCollectorRegistry(), io.micrometer.core.instrument.Clock.SYSTEM);
-        final GitJobMetrics metrics = new GitJobMetrics(registry, TTL, clock, 1_000_000, Duration.ofDays(7));
+        final GitJobMetrics metrics;
         final List<GitRepoRef> gitRepos = new ArrayList<>();
         final int meters;
 
         Fixture(int count) {
+            this(count, true);
+        }
+
+        /** @param histograms {@code gitjob.metrics.histograms} */
+        Fixture(int count, boolean histograms) {
+            metrics = new GitJobMetrics(registry, TTL, clock, 1_000_000, Duration.ofDays(7),
+                    GitJobMetrics.DEFAULT_RECENT_EVENT_IDS, histograms);
             for (int i = 0; i < count; i++) {
                 GitRepoRef r = ref(i);
                 gitRepos.add(r);

@@ -12,6 +12,7 @@ import io.gitjob.gitrepo.GitRepoConditions;
 import io.gitjob.gitrepo.GitRepoStatus;
 import io.gitjob.gitrepo.GitRepoStatusEdit;
 import io.gitjob.job.decision.GitRepoView;
+import io.gitjob.events.UrlCredentials;
 
 /**
  * Writes job-service's fields of a GitRepo's status through the status subresource, with Fleet's meaning:
@@ -68,7 +69,7 @@ public class GitRepoStatusWriter {
             status.setGitJobStatus(GitRepoView.FAILED);
             GitRepoConditions.set(status.getConditions(), "Reconciling", "False", "JobFailed", "", now());
             GitRepoConditions.set(status.getConditions(), "Stalled", "True", "JobFailed",
-                    "Job " + jobName + " failed: " + message, now());
+                    "Job " + jobName + " failed: " + UrlCredentials.redact(message), now());
             if (ownsReady) {
                 GitRepoConditions.set(status.getConditions(), "Ready", "False", "JobFailed",
                         "Job " + jobName + " failed; it is kept for troubleshooting", now());
@@ -79,7 +80,7 @@ public class GitRepoStatusWriter {
     /** Fleet's Accepted=False, reason Error: the GitRepo cannot be reconciled as it is, and why. */
     public void notAccepted(GitRepoRef ref, String message) {
         edit(ref, status -> GitRepoConditions.set(status.getConditions(), ClusterState.ACCEPTED, "False", "Error",
-                message, now()));
+                UrlCredentials.redact(message), now()));
     }
 
     /** Fleet's Accepted=True after a reconcile that went through: no reason, no message. */

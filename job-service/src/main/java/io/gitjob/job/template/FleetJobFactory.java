@@ -39,7 +39,8 @@ import io.gitjob.job.decision.Action;
  * {@code fleet gitcloner} clones into /workspace; {@code fleet apply} turns the paths into Bundles with the GitRepo's
  * options. Containers, arguments, environment, volumes, mounts and security context are Fleet's, in Fleet's order.
  * What Fleet reads from its own Deployment or from Rancher is configured ({@link JobSettings}) or left out (the
- * Rancher CA bundle; image pull Secrets are named, not copied).
+ * Rancher CA bundle; image pull Secrets are named, not copied). One difference: a {@code spec.repo} with credentials
+ * in it reaches the cloner from a Secret ({@link CloneUrl}), never as the argument Fleet writes into the Job.
  */
 public final class FleetJobFactory {
 
@@ -149,7 +150,8 @@ public final class FleetJobFactory {
     }
 
     private Container cloner(GitRepo gitRepo, GitClone clone) {
-        List<String> args = new ArrayList<>(List.of("gitcloner", gitRepo.getSpec().getRepo(), "/workspace"));
+        CloneUrl url = CloneUrl.of(gitRepo);
+        List<String> args = new ArrayList<>(List.of("gitcloner", url.argument(), "/workspace"));
         args.addAll(clone.flags());
         List<VolumeMount> mounts = new ArrayList<>(List.of(mount("git-cloner", "/workspace"),
                 mount("git-cloner-empty-dir", "/tmp")));
@@ -166,6 +168,8 @@ public final class FleetJobFactory {
         if (settings.strictHostKeyChecks()) {
             env.add(new EnvVar(GitClone.KNOWN_HOSTS_ENV, clone.knownHosts(), null));
         }
+        // Last, so that Fleet's variables keep Fleet's order; args may name a variable wherever it is defined.
+        url.env(gitRepo).ifPresent(env::add);
         return new ContainerBuilder()
                 .withName(INIT_CONTAINER)
                 .withImage(settings.fleetImage())

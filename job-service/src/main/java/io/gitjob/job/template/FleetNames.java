@@ -27,6 +27,14 @@ public final class FleetNames {
     }
 
     /**
+     * gitjob's own (Fleet passes the URL as it is): the Secret holding a {@code spec.repo} that carries credentials,
+     * read by the cloner through {@link CloneUrl#ENV}.
+     */
+    public static String repoUrlSecret(GitRepo gitRepo) {
+        return gitRepo.getMetadata().getName() + "-repo-url";
+    }
+
+    /**
      * Parts joined by '-'; a result of 64 characters or more is cut to 57 and ends in '-' and 5 hex digits of its
      * SHA-256 (56 and 6 when the 57th character is not a lower-case letter or digit), so it stays under 64.
      */

@@ -9,8 +9,10 @@ import java.util.Optional;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.gitjob.gitrepo.GitCredentialKind;
 import io.gitjob.gitrepo.GitRepo;
 import io.gitjob.gitrepo.GitRepoSpec;
+import io.gitjob.events.UrlCredentials;
 
 /**
  * How {@code fleet gitcloner} clones a GitRepo, as Fleet v0.16.1's gitjob decides it: the ref (branch, else revision,
@@ -29,16 +31,12 @@ public record GitClone(List<String> flags, String credentialsSecret, String cred
         String knownHosts) {
 
     /** Fleet's default credentials Secret, used when the GitRepo names none and it exists. */
-    public static final String DEFAULT_CREDENTIALS_SECRET = "gitcredential";
+    public static final String DEFAULT_CREDENTIALS_SECRET =
+            io.gitjob.gitrepo.FleetConventions.DEFAULT_GIT_CREDENTIALS_SECRET;
     public static final String CA_BUNDLE_DIR = "/gitjob/cabundle";
     /** The key of {@code spec.caBundle} in the CA bundle Secret. */
     public static final String CA_BUNDLE_KEY = "additional-ca.crt";
     public static final String KNOWN_HOSTS_ENV = "FLEET_KNOWN_HOSTS";
-
-    private static final String BASIC_AUTH = "kubernetes.io/basic-auth";
-    private static final String SSH_AUTH = "kubernetes.io/ssh-auth";
-    private static final List<String> GITHUB_APP_KEYS = List.of("github_app_id", "github_app_installation_id",
-            "github_app_private_key");
 
     /**
      * @param pinnedCommit null: Fleet's rule for the ref; else {@code --revision <commit>}, so the clone is exactly
@@ -76,23 +74,28 @@ public record GitClone(List<String> flags, String credentialsSecret, String cred
         if (secret.isPresent()) {
             Map<String, String> data = data(secret.get());
             String type = secret.get().getType();
-            if (BASIC_AUTH.equals(type) || !SSH_AUTH.equals(type) && !hasGitHubApp(data)
-                    && data.containsKey("username") && data.containsKey("password")) {
-                mountPath = dir(credentialsDir, "/gitjob/credentials");
-                flags.addAll(List.of("--username", decode(data.get("username")), "--password-file",
-                        mountPath + "/password"));
-            } else if (SSH_AUTH.equals(type) || !hasGitHubApp(data) && data.containsKey("ssh-privatekey")) {
-                mountPath = dir(credentialsDir, "/gitjob/ssh");
-                flags.addAll(List.of("--ssh-private-key-file", mountPath + "/ssh-privatekey"));
-            } else if (hasGitHubApp(data)) {
-                mountPath = dir(credentialsDir, "/gitjob/githubapp");
-                flags.addAll(List.of("--github-app-id", decode(data.get("github_app_id")),
-                        "--github-app-installation-id", decode(data.get("github_app_installation_id")),
-                        "--github-app-key-file", mountPath + "/github_app_private_key"));
-            } else {
-                throw new InvalidGitRepoException("Secret " + namespace + "/" + secretName + " (type " + type
-                        + ") holds no Git credentials: a kubernetes.io/basic-auth or kubernetes.io/ssh-auth Secret,"
-                        + " or the GitHub App keys " + GITHUB_APP_KEYS + ", are expected");
+            GitCredentialKind kind = GitCredentialKind.of(type, data).orElseThrow(() -> new InvalidGitRepoException(
+                    "Secret " + namespace + "/" + secretName + " (type " + type + ") holds no Git credentials: a "
+                            + GitCredentialKind.BASIC_AUTH_TYPE + " or " + GitCredentialKind.SSH_AUTH_TYPE
+                            + " Secret, or the GitHub App keys " + GitCredentialKind.GITHUB_APP_KEYS
+                            + ", are expected"));
+            switch (kind) {
+                case BASIC_AUTH -> {
+                    mountPath = dir(credentialsDir, "/gitjob/credentials");
+                    flags.addAll(List.of("--username", decode(data.get("username")), "--password-file",
+                            mountPath + "/password"));
+                }
+                case SSH_KEY -> {
+                    mountPath = dir(credentialsDir, "/gitjob/ssh");
+                    flags.addAll(List.of("--ssh-private-key-file", mountPath + "/ssh-privatekey"));
+                }
+                case GITHUB_APP -> {
+                    mountPath = dir(credentialsDir, "/gitjob/githubapp");
+                    flags.addAll(List.of("--github-app-id", decode(data.get(GitCredentialKind.GITHUB_APP_ID)),
+                            "--github-app-installation-id",
+                            decode(data.get(GitCredentialKind.GITHUB_APP_INSTALLATION_ID)),
+                            "--github-app-key-file", mountPath + "/" + GitCredentialKind.GITHUB_APP_PRIVATE_KEY));
+                }
             }
         }
 
@@ -108,7 +111,8 @@ public record GitClone(List<String> flags, String credentialsSecret, String cred
         String knownHosts = knownHosts(secret, objects, settings);
         if (knownHosts.isEmpty() && settings.strictHostKeyChecks() && isSsh(spec.getRepo())) {
             throw new InvalidGitRepoException("strict SSH host key checks are on (gitjob.job.strict-host-key-checks)"
-                    + " but no known_hosts data was found for " + spec.getRepo() + ": add a known_hosts key to Secret "
+                    + " but no known_hosts data was found for " + UrlCredentials.redact(spec.getRepo())
+                    + ": add a known_hosts key to Secret "
                     + secretName + " or to ConfigMap " + settings.knownHostsConfigMap());
         }
         return new GitClone(List.copyOf(flags), secret.map(s -> secretName).orElse(null), mountPath, caBundle,
@@ -139,10 +143,6 @@ public record GitClone(List<String> flags, String credentialsSecret, String cred
 
     private static String dir(String fixed, String fleets) {
         return fixed == null ? fleets : fixed;
-    }
-
-    private static boolean hasGitHubApp(Map<String, String> data) {
-        return data.keySet().containsAll(GITHUB_APP_KEYS);
     }
 
     private static Map<String, String> data(Secret secret) {

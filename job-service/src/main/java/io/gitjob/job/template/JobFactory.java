@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.gitjob.gitrepo.GitRepo;
@@ -14,7 +15,8 @@ import io.gitjob.job.decision.Action;
 
 /**
  * Builds the kubectl-mode Job that applies one state of a GitRepo: the configured pod template (the default one, or
- * {@code gitjob.job.template-file}) with the GitRepo's values, in gitjob's {@link JobEnvelope}.
+ * {@code gitjob.job.template-file}) with the GitRepo's values, in gitjob's {@link JobEnvelope}. A {@code spec.repo}
+ * with credentials reaches the cloner from a Secret ({@link CloneUrl}); the template sees it only redacted.
  */
 public final class JobFactory {
 
@@ -41,9 +43,11 @@ public final class JobFactory {
 
     public Job build(GitRepo gitRepo, Action.CreateJob create, ReferencedObjects objects) {
         GitClone clone = GitClone.of(gitRepo, objects, settings, create.commit(), CREDENTIALS_DIR);
-        PodTemplateSpec pod = template.render(values(gitRepo, create, clone, settings),
-                lists(gitRepo, clone));
+        CloneUrl url = CloneUrl.of(gitRepo);
+        PodTemplateSpec pod = template.render(values(gitRepo, create, clone, url, settings),
+                lists(gitRepo, clone, url));
         var spec = pod.getSpec();
+        url.env(gitRepo).ifPresent(env -> defineWhereExpanded(spec, env));
         if (spec.getServiceAccountName() == null || spec.getServiceAccountName().isBlank()) {
             spec.setServiceAccountName(FleetNames.serviceAccount(gitRepo));
         }
@@ -60,14 +64,49 @@ public final class JobFactory {
         return JobEnvelope.wrap(gitRepo, create, pod, settings);
     }
 
+    /**
+     * The URL's variable in every container whose command, args or env use {@link CloneUrl#EXPANSION}, first in its
+     * env so that the template's own variables may use it too. A template in which nothing does would clone the
+     * redacted URL, which cannot work: refused with the way out.
+     */
+    private static void defineWhereExpanded(io.fabric8.kubernetes.api.model.PodSpec spec, EnvVar env) {
+        boolean used = false;
+        for (List<Container> containers : List.of(nonNull(spec.getInitContainers()), nonNull(spec.getContainers()))) {
+            for (Container c : containers) {
+                if (!expands(c)) {
+                    continue;
+                }
+                used = true;
+                List<EnvVar> withUrl = new ArrayList<>(List.of(env));
+                nonNull(c.getEnv()).stream().filter(e -> !CloneUrl.ENV.equals(e.getName())).forEach(withUrl::add);
+                c.setEnv(withUrl);
+            }
+        }
+        if (!used) {
+            throw new InvalidTemplateException("spec.repo carries credentials, so the cloner must read it from "
+                    + CloneUrl.EXPANSION + " (Secret " + env.getValueFrom().getSecretKeyRef().getName()
+                    + "), but the pod template uses neither {{gitclonerArgs}} nor {{cloneUrl}}; {{repo}} has the"
+                    + " credentials removed");
+        }
+    }
+
+    private static boolean expands(Container c) {
+        return nonNull(c.getArgs()).stream().anyMatch(a -> a.contains(CloneUrl.EXPANSION))
+                || nonNull(c.getCommand()).stream().anyMatch(a -> a.contains(CloneUrl.EXPANSION))
+                || nonNull(c.getEnv()).stream().anyMatch(e -> e.getValue() != null
+                        && e.getValue().contains(CloneUrl.EXPANSION));
+    }
+
     private static <T> List<T> nonNull(List<T> list) {
         return list == null ? List.of() : list;
     }
 
-    static Map<String, String> values(GitRepo gitRepo, Action.CreateJob create, GitClone clone, JobSettings settings) {
+    static Map<String, String> values(GitRepo gitRepo, Action.CreateJob create, GitClone clone, CloneUrl url,
+            JobSettings settings) {
         GitRepoSpec spec = gitRepo.getSpec();
         Map<String, String> values = new HashMap<>();
-        values.put("repo", spec.getRepo());
+        values.put("repo", url.shown());
+        values.put("cloneUrl", url.argument());
         values.put("commit", create.commit());
         values.put("branch", spec.getBranch());
         values.put("revision", spec.getRevision());
@@ -86,9 +125,9 @@ public final class JobFactory {
         return values;
     }
 
-    static Map<String, List<String>> lists(GitRepo gitRepo, GitClone clone) {
+    static Map<String, List<String>> lists(GitRepo gitRepo, GitClone clone, CloneUrl url) {
         GitRepoSpec spec = gitRepo.getSpec();
-        List<String> cloner = new ArrayList<>(List.of(spec.getRepo(), WORKSPACE));
+        List<String> cloner = new ArrayList<>(List.of(url.argument(), WORKSPACE));
         cloner.addAll(clone.flags());
         List<String> apply = new ArrayList<>();
         for (String path : paths(spec)) {

@@ -26,7 +26,9 @@ import io.gitjob.gitrepo.JobMode;
  * {@code gitjob.go}): the ServiceAccount {@code git-<name>}, a Role of that name with what {@code fleet apply}
  * needs in the GitRepo's namespace and its RoleBinding, the targets ConfigMap, and the {@code <name>-cabundle} Secret
  * when {@code spec.caBundle} is set. Kubectl mode: the ServiceAccount, a RoleBinding of it to the ClusterRole
- * {@link JobSettings#kubectlClusterRole()} in the GitRepo's namespace only, and the CA bundle Secret.
+ * {@link JobSettings#kubectlClusterRole()} in the GitRepo's namespace only, and the CA bundle Secret. In both modes,
+ * when {@code spec.repo} carries credentials, the {@code <name>-repo-url} Secret the cloner reads it from
+ * ({@link CloneUrl}).
  */
 public final class JobPrerequisites {
 
@@ -76,6 +78,10 @@ public final class JobPrerequisites {
                     .addToData(GitClone.CA_BUNDLE_KEY, caBundle.trim())
                     .build(), gitRepo));
         }
+        CloneUrl.of(gitRepo).secret(gitRepo).ifPresent(secret -> {
+            secret.getMetadata().setLabels(labels(gitRepo));
+            objects.add(JobEnvelope.owned(secret, gitRepo));
+        });
         return objects;
     }
 

@@ -31,9 +31,10 @@ import io.fabric8.kubernetes.client.utils.Serialization;
  */
 public final class PodTemplate {
 
-    public static final Set<String> PLACEHOLDERS = Set.of("repo", "commit", "branch", "revision", "paths",
-            "targetNamespace", "clientSecretName", "gitRepoName", "gitRepoNamespace", "jobName", "serviceAccountName",
-            "credentialsSecretName", "caBundleSecretName", "knownHosts", "clonerImage", "kubectlImage");
+    public static final Set<String> PLACEHOLDERS = Set.of("repo", "cloneUrl", "commit", "branch", "revision",
+            "paths", "targetNamespace", "clientSecretName", "gitRepoName", "gitRepoNamespace", "jobName",
+            "serviceAccountName", "credentialsSecretName", "caBundleSecretName", "knownHosts", "clonerImage",
+            "kubectlImage");
     public static final Set<String> LIST_PLACEHOLDERS = Set.of("gitclonerArgs", "kubectlApplyArgs");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z]+)\\s*}}");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());

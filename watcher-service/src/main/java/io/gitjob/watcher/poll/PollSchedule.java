@@ -35,6 +35,40 @@ public final class PollSchedule {
         return Optional.of(now.plus(jittered(interval(spec.pollingInterval(), defaultInterval), random01)));
     }
 
+    /**
+     * How long to wait after {@code failures} failed ls-remotes in a row: the interval, doubled for every failure
+     * after the first, capped at {@code max} (never below the interval itself: a GitRepo polled every hour is not
+     * polled more often because it fails).
+     */
+    public static Duration backoff(Duration interval, int failures, Duration max) {
+        if (failures <= 1) {
+            return interval;
+        }
+        Duration cap = max.compareTo(interval) < 0 ? interval : max;
+        int doublings = Math.min(failures - 1, 30);
+        long millis = interval.toMillis();
+        for (int i = 0; i < doublings && millis < cap.toMillis(); i++) {
+            millis *= 2;
+        }
+        return Duration.ofMillis(Math.min(millis, cap.toMillis()));
+    }
+
+    /** The GitPolling message of a failed poll: the error, and how the backoff stands when it has begun. */
+    public static String failureMessage(String error, int failures, Duration wait) {
+        if (failures <= 1) {
+            return error;
+        }
+        return error + " (failed " + failures + " times in a row; next check in " + human(wait) + ")";
+    }
+
+    private static String human(Duration d) {
+        long s = d.toSeconds();
+        if (s < 60) {
+            return s + "s";
+        }
+        return s % 60 == 0 ? (s / 60) + "m" : (s / 60) + "m" + (s % 60) + "s";
+    }
+
     /** The interval plus up to {@link #JITTER} of it, {@code random01} being the share of the jitter added. */
     public static Duration jittered(Duration interval, double random01) {
         return interval.plusMillis((long) (interval.toMillis() * JITTER * random01));

@@ -3,9 +3,11 @@ package io.gitjob.watcher.poll;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -28,6 +30,7 @@ import io.gitjob.events.GitRepoKey;
 import io.gitjob.events.GitRepoRef;
 import io.gitjob.events.GitRepoState;
 import io.gitjob.events.RepoSpec;
+import io.gitjob.gitrepo.GitRepo;
 import io.gitjob.watcher.GitRepoTracker;
 import io.gitjob.watcher.PublishFailedException;
 import io.gitjob.watcher.events.GitRepoKubernetesEvents;
@@ -80,6 +83,15 @@ public class Poller {
     @ConfigProperty(name = "gitjob.watcher.status-refresh", defaultValue = "5m")
     Duration statusRefresh;
 
+    @ConfigProperty(name = "gitjob.watcher.polling-backoff-max", defaultValue = "10m")
+    Duration backoffMax;
+
+    @ConfigProperty(name = "gitjob.watcher.fetch-tally-interval", defaultValue = "1m")
+    Duration tallyInterval;
+
+    @Inject
+    io.gitjob.watcher.GitRepoWatch watch;
+
     Clock clock = Clock.systemUTC();
     DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
 
@@ -97,6 +109,16 @@ public class Poller {
         /** The generations the last check of a disablePolling GitRepo was made for. */
         volatile long generation;
         volatile long forceSyncGeneration;
+        /** Failed ls-remotes in a row: the next one waits longer ({@link PollSchedule#backoff}). */
+        volatile int failures;
+        /** A webhook asked for a poll while one was in flight: another follows it at once. */
+        volatile boolean again;
+        /** The poll in flight, or the next one, was asked for by a webhook (the commit's source in its event). */
+        volatile boolean byWebhook;
+        /** ls-remotes since {@link #tallySince} that found the known commit, not yet published. */
+        final List<Double> unchanged = new ArrayList<>();
+        volatile Instant tallySince;
+        volatile String tallyCommit;
 
         Entry(GitRepoState state, Instant due, StatusWrites.Written written) {
             this.ref = state.gitRepo();
@@ -118,6 +140,28 @@ public class Poller {
     void stop(@Observes ShutdownEvent event) {
         scheduler.shutdownNow();
         fetchers.shutdownNow();
+    }
+
+    /**
+     * A webhook said the GitRepo's branch moved: its poll is due now (the commit deployed is the head this poll
+     * resolves, never the webhook's, so an old or replayed delivery cannot move it back). A poll in flight may have
+     * asked the remote before the push, so another one follows it.
+     */
+    public void pollNow(GitRepoKey key) {
+        Entry entry = entries.get(key);
+        if (entry == null) {
+            return; // not owned here, or not scheduled yet: a first poll is made at once anyway
+        }
+        entry.byWebhook = true;
+        if (entry.inFlight) {
+            entry.again = true;
+        } else {
+            entry.due = clock.instant();
+            ScheduledExecutorService s = scheduler;
+            if (s != null) {
+                s.execute(this::tick); // now, not at the next tick
+            }
+        }
     }
 
     /** Starts the fetches that are due; drops the schedules of GitRepos no longer owned. */
@@ -164,13 +208,21 @@ public class Poller {
         // has another event reason.
         boolean oneCheck = entry.spec.disablePolling();
         boolean answered = false;
+        boolean failed = false;
+        CommitSource source = entry.byWebhook ? CommitSource.WEBHOOK : CommitSource.POLL;
+        entry.byWebhook = false;
         long start = System.nanoTime();
         try {
-            Head head = remote.head(entry.spec, credentials.forGitRepo(entry.ref.namespace(),
-                    entry.spec.clientSecretName()));
+            Optional<GitRepo> live = watch.cachedGitRepo(entry.ref.key())
+                    .filter(g -> entry.ref.uid().equals(g.getMetadata().getUid()));
+            if (live.isEmpty()) {
+                answered = true; // gone or re-created: the next tick drops or replaces this schedule
+                return;
+            }
+            Head head = remote.head(live.get(), entry.spec, credentials.forGitRepo(live.get()));
             boolean detected;
             try {
-                detected = tracker.commitFetched(entry.ref, entry.spec, head, seconds(start), CommitSource.POLL);
+                detected = tracker.commitFetched(entry.ref, entry.spec, head, seconds(start), source);
             } catch (PublishFailedException e) {
                 // The fetch worked; Kafka did not take the event. The commit is still new to the watcher, so
                 // the next poll publishes it: this is no fetch failure of the GitRepo.
@@ -179,18 +231,24 @@ public class Poller {
                 return;
             }
             answered = true;
+            entry.failures = 0;
             count(detected ? "detected" : "unchanged");
             if (detected) {
                 kubernetesEvents.newCommit(entry.ref, head.commit());
+            } else {
+                tally(entry, head.commit(), triggered, seconds(start));
             }
             // Fleet's GitPolling condition after a good poll: True, no reason, no message.
             writeStatus(entry, triggered, true, "", detected);
         } catch (Exception e) {
             double seconds = seconds(start);
+            failed = true;
+            int failures = ++entry.failures;
             count("failed");
-            LOG.warnf("Polling %s (%s) failed: %s", entry.ref.key(), RepoUrls.redact(entry.spec.repo()),
-                    RepoUrls.redact(e.getMessage()));
-            String message = RepoUrls.redact(String.valueOf(e.getMessage()));
+            String error = RepoUrls.redact(String.valueOf(e.getMessage()));
+            Duration wait = PollSchedule.backoff(interval(entry, oneCheck), failures, backoffMax);
+            LOG.warnf("Polling %s (%s) failed %d time(s) in a row, next in %s: %s", entry.ref.key(),
+                    entry.spec.repo(), failures, wait, error);
             boolean current = true;
             try {
                 current = tracker.fetchFailed(entry.ref, entry.spec, e, seconds);
@@ -199,23 +257,70 @@ public class Poller {
             }
             if (current) {
                 if (oneCheck) {
-                    kubernetesEvents.checkFailed(entry.ref, message);
+                    kubernetesEvents.checkFailed(entry.ref, error);
                 } else {
-                    kubernetesEvents.pollFailed(entry.ref, message);
+                    kubernetesEvents.pollFailed(entry.ref, error);
                 }
             }
-            writeStatus(entry, triggered, false, message, false);
+            writeStatus(entry, triggered, false, PollSchedule.failureMessage(error, failures, wait), false);
         } finally {
-            // A GitRepo without polling is asked again until one check went through (the remote or its Secret
-            // may not be there yet, or the broker did not take the commit): otherwise it would wait for a webhook
-            // that may never come, where Fleet asks again on every reconcile while it has no Job.
-            entry.due = oneCheck && !answered
-                    ? clock.instant().plus(PollSchedule.jittered(defaultInterval, random.getAsDouble()))
-                    : PollSchedule.nextDue(clock.instant(), entry.spec, defaultInterval, random.getAsDouble())
-                            .orElse(Instant.MAX);
+            Instant now = clock.instant();
+            if (entry.again) {
+                entry.again = false;
+                entry.due = now;
+            } else if (failed) {
+                // A remote that keeps failing is asked less and less often (Fleet #3486), never less than its
+                // interval; a success resets it. A GitRepo without polling is asked again the same way until one
+                // check goes through: it would otherwise wait for a webhook that may never come.
+                entry.due = now.plus(PollSchedule.jittered(
+                        PollSchedule.backoff(interval(entry, oneCheck), entry.failures, backoffMax),
+                        random.getAsDouble()));
+            } else if (oneCheck && !answered) {
+                entry.due = now.plus(PollSchedule.jittered(defaultInterval, random.getAsDouble()));
+            } else {
+                entry.due = PollSchedule.nextDue(now, entry.spec, defaultInterval, random.getAsDouble())
+                        .orElse(Instant.MAX);
+            }
             entry.inFlight = false;
         }
     }
+
+    private Duration interval(Entry entry, boolean oneCheck) {
+        return oneCheck ? defaultInterval : PollSchedule.interval(entry.spec.pollingInterval(), defaultInterval);
+    }
+
+    /**
+     * One more ls-remote that found the known commit, published with the others of the tally period: Fleet's
+     * fetch metrics count every ls-remote. Kept for the next try when the broker does not take it (at most
+     * {@link #TALLY_LIMIT} fetches, the oldest dropped first).
+     */
+    private void tally(Entry entry, String commit, Instant at, double seconds) {
+        synchronized (entry.unchanged) {
+            if (!commit.equals(entry.tallyCommit)) {
+                entry.unchanged.clear();
+                entry.tallyCommit = commit;
+            }
+            if (entry.unchanged.isEmpty()) {
+                entry.tallySince = at;
+            }
+            if (entry.unchanged.size() >= TALLY_LIMIT) {
+                entry.unchanged.remove(0);
+            }
+            entry.unchanged.add(seconds);
+            if (clock.instant().isBefore(entry.tallySince.plus(tallyInterval))) {
+                return;
+            }
+            try {
+                tracker.headUnchanged(entry.ref, entry.spec, commit, entry.tallySince, List.copyOf(entry.unchanged));
+                entry.unchanged.clear();
+            } catch (PublishFailedException e) {
+                LOG.warnf("Could not publish the fetch tally of %s (%s); kept for the next poll", entry.ref.key(),
+                        e.getMessage());
+            }
+        }
+    }
+
+    private static final int TALLY_LIMIT = 1000;
 
     private void writeStatus(Entry entry, Instant triggered, boolean ok, String message, boolean detected) {
         Instant now = clock.instant();

@@ -35,19 +35,16 @@ public class PollingStatusWriter {
 
     /**
      * The durable record of a new commit, written before its event is published: the event is a trigger and an
-     * audit record, this field is the wanted state. A webhook's commit is recorded as the head too.
+     * audit record, this field is the wanted state.
      *
      * @return false when the GitRepo is gone or was re-created
      */
-    public boolean commitFound(GitRepoRef ref, RepoSpec source, String commit, boolean byWebhook, Instant at) {
+    public boolean commitFound(GitRepoRef ref, RepoSpec source, String commit, Instant at) {
         boolean written = GitRepoStatusEdit.edit(client, ref, status -> {
             status.setPollingCommit(commit);
-            if (byWebhook) {
-                status.setWebhookCommit(commit);
-                status.setLastWebhookTime(at.toString());
-            } else {
-                status.setLastPollingTriggered(at.toString());
-            }
+            // webhookCommit and lastWebhookTime are the webhook's own record, written when it arrives; a poll
+            // a webhook asked for is still a poll.
+            status.setLastPollingTriggered(at.toString());
         });
         return written && recordSource(ref, source);
     }

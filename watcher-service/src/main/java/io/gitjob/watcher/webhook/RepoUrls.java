@@ -1,20 +1,27 @@
 package io.gitjob.watcher.webhook;
 
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
- * One spelling for the many URLs of one repository, so a push names the GitRepos that watch it whichever URL
- * they use: {@code https://github.com/org/app.git}, {@code https://github.com/org/app},
- * {@code git@github.com:org/app.git} and {@code ssh://git@github.com:22/org/app} all become
- * {@code github.com/org/app}. Scheme, user, port, a trailing {@code .git} or slash, and case are dropped.
+ * One spelling for the many URLs of one repository, so a payload names the GitRepos that watch it whichever URL
+ * they use, as Fleet's webhook matches them: {@code https://github.com/org/app.git},
+ * {@code https://github.com/org/app}, {@code git@github.com:org/app.git} and {@code ssh://git@github.com:22/org/app}
+ * all become {@code github.com/org/app}. Scheme, user, port, a trailing {@code .git} or slash, and case are
+ * dropped; for Azure DevOps also the {@code ssh.} of its SSH host, the {@code v3/} of its SSH path and the
+ * {@code _git} segment of its HTTPS path ({@code git@ssh.dev.azure.com:v3/org/project/repo} and
+ * {@code https://dev.azure.com/org/project/_git/repo} are one).
  */
 public final class RepoUrls {
+
+    private static final Pattern API_VERSION = Pattern.compile("^/v\\d/");
+
     private RepoUrls() {
     }
 
-    /** {@code text} without the credentials written into its URLs ({@link io.gitjob.support.UrlCredentials}). */
+    /** {@code text} without the credentials written into its URLs ({@link io.gitjob.events.UrlCredentials}). */
     public static String redact(String text) {
-        return io.gitjob.support.UrlCredentials.redact(text);
+        return io.gitjob.events.UrlCredentials.redact(text);
     }
 
     public static String normalise(String url) {
@@ -23,8 +30,8 @@ public final class RepoUrls {
         }
         String u = url.trim().toLowerCase(Locale.ROOT);
         int scheme = u.indexOf("://");
-        boolean scpLike = scheme < 0;
-        if (!scpLike) {
+        boolean ssh = scheme < 0 || u.startsWith("ssh://");
+        if (scheme >= 0) {
             u = u.substring(scheme + 3);
         }
         int at = u.indexOf('@');
@@ -44,6 +51,10 @@ public final class RepoUrls {
                 path = "/" + afterColon + path;
             }
         }
+        if (ssh && host.startsWith("ssh.")) {
+            host = host.substring("ssh.".length());
+        }
+        path = API_VERSION.matcher(path).replaceFirst("/").replaceFirst("/_git/", "/");
         while (path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
         }

@@ -4,39 +4,58 @@ import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.HexFormat;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Webhook authentication. Comparisons are constant-time ({@link MessageDigest#isEqual}), so the time a
- * rejection takes tells an attacker nothing about how much of a guess was right.
+ * The checks the providers' webhook schemes are made of. Every comparison is constant-time
+ * ({@link MessageDigest#isEqual}) over digests of equal length, so neither the time a rejection takes nor its
+ * length tells an attacker how much of a guess was right. A null or empty secret verifies nothing.
  */
 public final class Signatures {
     private Signatures() {
     }
 
-    /** GitHub: {@code X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body with the secret>}. */
-    public static boolean validGitHub(String secret, byte[] body, String header) {
-        if (secret == null || secret.isEmpty() || header == null || !header.startsWith("sha256=")) {
+    /** {@code signature} is the lowercase hex HMAC-SHA256 of {@code body} keyed with {@code secret}. */
+    public static boolean hexHmacSha256(String secret, byte[] body, String signature) {
+        if (secret == null || secret.isEmpty() || signature == null) {
             return false;
         }
-        byte[] given;
+        String expected = HexFormat.of().formatHex(hmacSha256(secret, body));
+        return sameText(expected, signature.trim());
+    }
+
+    /** {@code given} is {@code expected} (a token sent as it is: GitLab's token, Bitbucket's hook UUID). */
+    public static boolean sameToken(String expected, String given) {
+        if (expected == null || expected.isEmpty() || given == null) {
+            return false;
+        }
+        return sameText(expected, given);
+    }
+
+    /** {@code authorization} is HTTP Basic with exactly this user name and password. */
+    public static boolean basicAuth(String username, String password, String authorization) {
+        if (username == null || password == null || (username.isEmpty() && password.isEmpty())
+                || authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return false;
+        }
+        String decoded;
         try {
-            given = HexFormat.of().parseHex(header.substring("sha256=".length()).trim());
+            decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             return false;
         }
-        return MessageDigest.isEqual(hmacSha256(secret, body), given);
-    }
-
-    /** GitLab: {@code X-Gitlab-Token} is the secret token itself. */
-    public static boolean validGitLab(String token, String header) {
-        if (token == null || token.isEmpty() || header == null) {
+        int colon = decoded.indexOf(':');
+        if (colon < 0) {
             return false;
         }
-        return MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8), header.getBytes(StandardCharsets.UTF_8));
+        // Both compared, whichever fails: the time taken does not tell a right user name from a wrong one.
+        boolean user = sameText(username, decoded.substring(0, colon));
+        boolean pass = sameText(password, decoded.substring(colon + 1));
+        return user & pass;
     }
 
     public static byte[] hmacSha256(String secret, byte[] body) {
@@ -46,6 +65,19 @@ public final class Signatures {
             return mac.doFinal(body);
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+
+    /** Compared as digests: {@link MessageDigest#isEqual} is constant-time only for inputs of one length. */
+    private static boolean sameText(String expected, String given) {
+        return MessageDigest.isEqual(sha256(expected), sha256(given));
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
         }
     }
 }

@@ -1,65 +1,70 @@
 package io.gitjob.watcher.webhook;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import io.gitjob.events.GitRepoEvent.CommitSource;
 import io.gitjob.events.GitRepoKey;
 import io.gitjob.gitrepo.GitRepo;
-import io.gitjob.watcher.GitRepoTracker;
-import io.gitjob.watcher.events.GitRepoKubernetesEvents;
-import io.gitjob.watcher.poll.RefSelection.Head;
 import io.gitjob.watcher.webhook.WebhookPayloads.Push;
 
 /**
- * A webhook push to every GitRepo of that repo and branch: recorded in each GitRepo's status and published as
- * commit detected. Those this replica owns go through the tracker as a poll's result would; for a GitRepo
- * another replica owns, the push is recorded and published from here rather than dropped (see docs/watcher.md,
- * "Webhooks and replicas"): the owner's known commit is not this replica's to change, so the owner publishes the
- * same commit once more on its next poll, a duplicate every consumer takes in its stride. Only GitRepos of this
- * installation's shard are offered (the caller passes {@code GitRepoWatch.cached()}, which holds no other).
+ * A parsed but not yet verified push, offered to every GitRepo of this shard, in Fleet's order: find the GitRepos
+ * the push is for, then verify the request with each one's secrets ({@link WebhookSecrets}) and record it only on
+ * those it verifies with. A GitRepo with its own {@code webhookSecret} is thus triggered only by a request signed
+ * with that secret, whatever the global one is; and nothing is written before a request verified.
  */
 @ApplicationScoped
 public class WebhookFanOut {
 
     @Inject
-    GitRepoTracker tracker;
+    WebhookSecrets secrets;
 
     @Inject
-    GitRepoKubernetesEvents kubernetesEvents;
+    WebhookStatusWriter status;
+
+    Clock clock = Clock.systemUTC();
 
     /**
-     * @param cluster every GitRepo this replica's informer sees
-     * @return the GitRepos the push is for (published or already at that commit)
+     * @param matched the GitRepos the push is for
+     * @param verified those whose secrets the request verified with (recorded, or already at that commit)
      */
-    public List<GitRepoKey> pushed(Push push, Collection<GitRepo> cluster) {
+    public record Outcome(List<GitRepoKey> matched, List<GitRepoKey> verified) {
+    }
+
+    /**
+     * @throws RuntimeException a Secret or a status write the API refused, after every GitRepo was tried: the
+     *         sender delivers again, and a GitRepo already recorded then is at that commit and skipped
+     */
+    public Outcome offer(WebhookProvider provider, Function<String, String> header, byte[] body, Push push,
+            Collection<GitRepo> cluster) {
         List<GitRepoKey> matched = new ArrayList<>();
-        Head head = new Head(push.commit(), push.branch());
+        List<GitRepoKey> verified = new ArrayList<>();
         RuntimeException first = null;
-        for (GitRepoTracker.Match match : tracker.matching(spec -> PushMatch.matches(push, spec), cluster)) {
-            matched.add(match.key());
-            if (match.state() == null) {
-                continue; // owned but not rebuilt yet: its first poll finds the head
+        for (GitRepo gitRepo : cluster) {
+            if (!PushMatch.matches(push, gitRepo.getSpec())) {
+                continue;
             }
-            // One GitRepo that cannot be recorded (the API server or the broker refused) must not cost the others
-            // their push: providers do not all deliver a failed webhook again.
+            GitRepoKey key = new GitRepoKey(gitRepo.getMetadata().getNamespace(), gitRepo.getMetadata().getName());
+            matched.add(key);
             try {
-                boolean detected = true;
-                if (match.owned()) {
-                    detected = tracker.commitFetched(match.state().gitRepo(), match.state().spec(), head, 0,
-                            CommitSource.WEBHOOK);
-                } else {
-                    tracker.recordPushForOther(match.state(), push.branch(), push.commit());
+                if (!provider.verify(header, body, secrets.of(gitRepo))) {
+                    continue;
                 }
-                if (detected) {
-                    // Fleet records it once its reconciler has seen the pushed commit at the remote's head.
-                    kubernetesEvents.newCommit(match.state().gitRepo(), push.commit());
+                verified.add(key);
+                // As Fleet: the same commit again (a duplicate delivery) is no news; a payload naming no commit
+                // (a push without changes) has nothing to record.
+                String known = gitRepo.getStatus() == null ? null : gitRepo.getStatus().getWebhookCommit();
+                if (push.commit() != null && !push.commit().isEmpty() && !push.commit().equals(known)) {
+                    status.record(key, push.commit(), clock.instant());
                 }
             } catch (RuntimeException e) {
+                // One GitRepo whose Secret or status cannot be read or written must not cost the others their push.
                 if (first == null) {
                     first = e;
                 } else {
@@ -70,6 +75,6 @@ public class WebhookFanOut {
         if (first != null) {
             throw first;
         }
-        return matched;
+        return new Outcome(matched, verified);
     }
 }

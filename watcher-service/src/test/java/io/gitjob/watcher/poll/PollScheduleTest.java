@@ -92,6 +92,31 @@ class PollScheduleTest {
         assertThrows(RefSelection.UnknownRevisionException.class, () -> RefSelection.select(refs, null, "v9", "r"));
     }
 
+    @Test
+    void failuresInARowDoubleTheWaitUpToTheCapButNeverBelowTheInterval() {
+        Duration cap = Duration.ofMinutes(10);
+        assertEquals(DEFAULT, PollSchedule.backoff(DEFAULT, 0, cap));
+        assertEquals(DEFAULT, PollSchedule.backoff(DEFAULT, 1, cap));
+        assertEquals(Duration.ofSeconds(30), PollSchedule.backoff(DEFAULT, 2, cap));
+        assertEquals(Duration.ofSeconds(60), PollSchedule.backoff(DEFAULT, 3, cap));
+        assertEquals(Duration.ofSeconds(480), PollSchedule.backoff(DEFAULT, 6, cap));
+        assertEquals(cap, PollSchedule.backoff(DEFAULT, 7, cap));
+        assertEquals(cap, PollSchedule.backoff(DEFAULT, 1_000, cap));
+        // A GitRepo polled hourly is not asked more often because the cap is smaller.
+        assertEquals(Duration.ofHours(1), PollSchedule.backoff(Duration.ofHours(1), 5, cap));
+    }
+
+    @Test
+    void theMessageSaysHowTheBackoffStandsFromTheSecondFailureOn() {
+        assertEquals("unreachable", PollSchedule.failureMessage("unreachable", 1, DEFAULT));
+        assertEquals("unreachable (failed 2 times in a row; next check in 30s)",
+                PollSchedule.failureMessage("unreachable", 2, Duration.ofSeconds(30)));
+        assertEquals("unreachable (failed 9 times in a row; next check in 10m)",
+                PollSchedule.failureMessage("unreachable", 9, Duration.ofMinutes(10)));
+        assertEquals("unreachable (failed 4 times in a row; next check in 2m30s)",
+                PollSchedule.failureMessage("unreachable", 4, Duration.ofSeconds(150)));
+    }
+
     private static RepoSpec spec(String interval, boolean disabled) {
         return new RepoSpec("https://git.example/a.git", "main", null, null, null, null, interval, disabled, false,
                 false);

@@ -6,13 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
 
-import io.gitjob.events.RepoSpec;
+import io.gitjob.gitrepo.GitRepoSpec;
 import io.gitjob.watcher.webhook.WebhookPayloads.Push;
 
 class WebhookRulesTest {
@@ -25,61 +28,127 @@ class WebhookRulesTest {
             assertEquals("github.com/org/app", RepoUrls.normalise(url), url);
         }
         assertEquals("gitlab.example/group/sub/app", RepoUrls.normalise("git@gitlab.example:group/sub/app.git"));
+        for (String url : List.of("https://dev.azure.com/org/project/_git/repo",
+                "https://org@dev.azure.com/org/project/_git/repo", "git@ssh.dev.azure.com:v3/org/project/repo")) {
+            assertEquals("dev.azure.com/org/project/repo", RepoUrls.normalise(url), url);
+        }
+        assertEquals("https://dev.azure.com/org/project/_git/repo",
+                WebhookPayloads.devAzureCom("https://org.visualstudio.com/project/_git/repo"));
+        assertEquals("ssh.example/org/app", RepoUrls.normalise("https://ssh.example/org/app"),
+                "only an SSH host loses its ssh.");
     }
 
     @Test
-    void gitHubSignaturesAreHmacSha256OfTheBody() {
+    void signaturesAreCheckedAsEachProviderMakesThem() {
         byte[] body = "{\"ref\":\"refs/heads/main\"}".getBytes(StandardCharsets.UTF_8);
-        // The example from GitHub's documentation of X-Hub-Signature-256.
-        assertTrue(Signatures.validGitHub("It's a Secret to Everybody", "Hello, World!".getBytes(StandardCharsets.UTF_8),
-                "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"));
-        String good = "sha256=" + HexFormat.of().formatHex(Signatures.hmacSha256("s3cret", body));
-        assertTrue(Signatures.validGitHub("s3cret", body, good));
-        assertFalse(Signatures.validGitHub("other", body, good));
-        assertFalse(Signatures.validGitHub("s3cret", "{}".getBytes(StandardCharsets.UTF_8), good));
-        assertFalse(Signatures.validGitHub("s3cret", body, "sha1=abc"));
-        assertFalse(Signatures.validGitHub("s3cret", body, "sha256=not-hex"));
-        assertFalse(Signatures.validGitHub("s3cret", body, null));
-        assertFalse(Signatures.validGitHub(null, body, good), "no secret configured: nothing is valid");
-        assertTrue(Signatures.validGitLab("token", "token"));
-        assertFalse(Signatures.validGitLab("token", "toke"));
-        assertFalse(Signatures.validGitLab(null, "token"));
+        // The example of GitHub's documentation of X-Hub-Signature-256.
+        assertTrue(Signatures.hexHmacSha256("It's a Secret to Everybody", "Hello, World!".getBytes(StandardCharsets.UTF_8),
+                "757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"));
+        String hex = HexFormat.of().formatHex(Signatures.hmacSha256("s3cret", body));
+        WebhookKeys keys = new WebhookKeys(Map.of("github", "s3cret", "bitbucket-server", "s3cret", "gogs", "s3cret",
+                "gitlab", "token", "bitbucket", "{uuid}", "azure-username", "u", "azure-password", "p"), "test");
+        WebhookKeys none = new WebhookKeys(Map.of("github", ""), "test");
+
+        assertTrue(WebhookProvider.GITHUB.verify(h("X-Hub-Signature-256", "sha256=" + hex), body, keys));
+        assertFalse(WebhookProvider.GITHUB.verify(h("X-Hub-Signature", "sha256=" + hex), body, keys),
+                "the SHA-1 header is not read");
+        assertFalse(WebhookProvider.GITHUB.verify(h("X-Hub-Signature-256", "sha256=" + hex), "{}".getBytes(), keys));
+        assertFalse(WebhookProvider.GITHUB.verify(h("X-Hub-Signature-256", "sha256=" + hex), body, none),
+                "an empty secret verifies nothing");
+        assertTrue(WebhookProvider.BITBUCKET_SERVER.verify(h("X-Hub-Signature", "sha256=" + hex), body, keys));
+        assertFalse(WebhookProvider.BITBUCKET_SERVER.verify(h("X-Hub-Signature", hex), body, keys));
+        assertTrue(WebhookProvider.GOGS.verify(h("X-Gogs-Signature", hex), body, keys));
+        assertFalse(WebhookProvider.GOGS.verify(h("X-Gogs-Signature", "sha256=" + hex), body, keys));
+        assertTrue(WebhookProvider.GITLAB.verify(h("X-Gitlab-Token", "token"), body, keys));
+        assertFalse(WebhookProvider.GITLAB.verify(h("X-Gitlab-Token", "toke"), body, keys));
+        assertTrue(WebhookProvider.BITBUCKET.verify(h("X-Hook-UUID", "{uuid}"), body, keys));
+        assertFalse(WebhookProvider.BITBUCKET.verify(h("X-Hook-UUID", null), body, keys));
+        assertTrue(WebhookProvider.AZURE_DEVOPS.verify(h("Authorization", basic("u:p")), body, keys));
+        assertFalse(WebhookProvider.AZURE_DEVOPS.verify(h("Authorization", basic("u:x")), body, keys));
+        assertFalse(WebhookProvider.AZURE_DEVOPS.verify(h("Authorization", basic("x:p")), body, keys));
+        assertFalse(WebhookProvider.AZURE_DEVOPS.verify(h("Authorization", "Bearer p"), body, keys));
+        assertFalse(WebhookProvider.GITLAB.verify(h("X-Gitlab-Token", "token"), body, none), "no key: nothing");
     }
 
     @Test
-    void pushPayloadsAreReadAndNonBranchPushesIgnored() {
-        Push push = WebhookPayloads.gitHub(bytes("""
-                {"ref":"refs/heads/main","after":"abc","repository":{"clone_url":"https://github.com/o/a.git",
-                 "ssh_url":"git@github.com:o/a.git","default_branch":"trunk"}}""")).get();
-        assertEquals(new Push(List.of("https://github.com/o/a.git", "git@github.com:o/a.git"), "main", "abc", "trunk"),
-                push);
-        assertEquals(Optional.empty(), WebhookPayloads.gitHub(bytes("""
-                {"ref":"refs/tags/v1","after":"abc","repository":{"clone_url":"https://github.com/o/a.git"}}""")));
-        assertEquals(Optional.empty(), WebhookPayloads.gitHub(bytes("""
-                {"ref":"refs/heads/gone","after":"0000000000000000000000000000000000000000","deleted":true,
-                 "repository":{"clone_url":"https://github.com/o/a.git"}}""")));
-        Push gitLab = WebhookPayloads.gitLab(bytes("""
-                {"object_kind":"push","ref":"refs/heads/dev","after":"x","checkout_sha":"def",
-                 "project":{"git_http_url":"https://gitlab.example/g/a.git","default_branch":"main"}}""")).get();
-        assertEquals("def", gitLab.commit());
-        assertEquals("dev", gitLab.branch());
-        assertThrows(WebhookPayloads.UnreadablePayloadException.class, () -> WebhookPayloads.gitHub(bytes("[1]")));
-        assertThrows(WebhookPayloads.UnreadablePayloadException.class, () -> WebhookPayloads.gitLab(bytes("{")));
-        assertThrows(WebhookPayloads.UnreadablePayloadException.class, () -> WebhookPayloads.gitHub(bytes("{}")));
+    void providersAreToldApartByTheirHeadersInFleetsOrder() {
+        assertEquals(Optional.of(WebhookProvider.GOGS), WebhookProvider.of(h("X-Gogs-Event", "push", "X-GitHub-Event",
+                "push")));
+        assertEquals(Optional.of(WebhookProvider.BITBUCKET), WebhookProvider.of(h("X-Event-Key", "repo:push",
+                "X-Hook-UUID", "u")));
+        assertEquals(Optional.of(WebhookProvider.BITBUCKET_SERVER), WebhookProvider.of(h("X-Event-Key", "x")));
+        assertEquals(Optional.of(WebhookProvider.AZURE_DEVOPS), WebhookProvider.of(h("X-Vss-Subscriptionid", "x")));
+        assertEquals(Optional.empty(), WebhookProvider.of(h("X-Other", "x")));
+        assertTrue(WebhookProvider.GITLAB.isPush("Tag Push Hook"));
+        assertFalse(WebhookProvider.GITLAB.isPush("Merge Request Hook"));
+        assertTrue(WebhookProvider.BITBUCKET_SERVER.isPing(h("X-Event-Key", "diagnostics:ping")));
     }
 
     @Test
-    void aPushIsForTheGitReposOfItsRepositoryAndBranch() {
-        Push push = new Push(List.of("https://github.com/o/a.git"), "main", "abc", "main");
+    void payloadsNameTheRepositoryTheRefAndTheCommitAsFleetReadsThem() {
+        Push gitHub = WebhookPayloads.gitHub(json("""
+                {"ref":"refs/tags/v1","after":"abc","repository":{"html_url":"https://github.com/o/a",
+                 "clone_url":"https://github.com/o/a.git"}}"""));
+        assertEquals(new Push(List.of("https://github.com/o/a", "https://github.com/o/a.git"), null, "v1", "abc"),
+                gitHub);
+        Push gitLabTag = WebhookPayloads.gitLab(json("""
+                {"object_kind":"tag_push","ref":"refs/tags/v2","after":"x","checkout_sha":"def",
+                 "project":{"web_url":"https://gitlab.example/g/a"}}"""));
+        assertEquals(new Push(List.of("https://gitlab.example/g/a"), null, "v2", "def"), gitLabTag);
+        Push bitbucket = WebhookPayloads.bitbucket(json("""
+                {"push":{"changes":[{"new":{"type":"branch","name":"dev","target":{"hash":"123"}}}]},
+                 "repository":{"links":{"html":{"href":"https://bitbucket.org/o/a"}}}}"""));
+        assertEquals(new Push(List.of("https://bitbucket.org/o/a"), "dev", null, "123"), bitbucket);
+        Push noChanges = WebhookPayloads.bitbucket(json("""
+                {"push":{"changes":[]},"repository":{"links":{"html":{"href":"https://bitbucket.org/o/a"}}}}"""));
+        assertEquals(null, noChanges.commit());
+        Push azure = WebhookPayloads.azureDevOps(json("""
+                {"eventType":"git.push","resource":{"refUpdates":[{"name":"refs/heads/main","newObjectId":"456"}],
+                 "repository":{"remoteUrl":"https://org.visualstudio.com/p/_git/r"}}}"""));
+        assertEquals(new Push(List.of("https://dev.azure.com/org/p/_git/r"), "main", null, "456"), azure);
+        assertThrows(WebhookPayloads.UnreadablePayloadException.class, () -> WebhookPayloads.json(bytes("[1]")));
+        assertThrows(WebhookPayloads.UnreadablePayloadException.class, () -> WebhookPayloads.json(bytes("{")));
+        assertThrows(WebhookPayloads.UnreadablePayloadException.class, () -> WebhookPayloads.gitHub(json("{}")));
+    }
+
+    @Test
+    void aPushIsForTheGitReposOfItsRepositoryAndOfItsBranchWhenTheyNameOne() {
+        Push push = new Push(List.of("https://github.com/o/a"), "main", null, "abc");
         assertTrue(PushMatch.matches(push, spec("git@github.com:o/a.git", "main", null)));
-        assertTrue(PushMatch.matches(push, spec("https://github.com/o/a", null, null)), "default branch");
+        assertTrue(PushMatch.matches(push, spec("https://github.com/o/a", null, null)), "no branch: any push");
         assertFalse(PushMatch.matches(push, spec("https://github.com/o/a", "dev", null)));
         assertFalse(PushMatch.matches(push, spec("https://github.com/o/b", "main", null)));
         assertFalse(PushMatch.matches(push, spec("https://github.com/o/a", "main", "v1")), "pinned revision");
+        Push tag = new Push(List.of("https://github.com/o/a"), null, "v1", "abc");
+        assertFalse(PushMatch.matches(tag, spec("https://github.com/o/a", "main", null)));
+        assertTrue(PushMatch.matches(tag, spec("https://github.com/o/a", null, null)));
     }
 
-    private static RepoSpec spec(String repo, String branch, String revision) {
-        return new RepoSpec(repo, branch, revision, null, null, null, null, false, false, false);
+    private static GitRepoSpec spec(String repo, String branch, String revision) {
+        GitRepoSpec spec = new GitRepoSpec();
+        spec.setRepo(repo);
+        spec.setBranch(branch);
+        spec.setRevision(revision);
+        return spec;
+    }
+
+    private static Function<String, String> h(String... namesAndValues) {
+        return name -> {
+            for (int i = 0; i < namesAndValues.length; i += 2) {
+                if (namesAndValues[i].equalsIgnoreCase(name)) {
+                    return namesAndValues[i + 1];
+                }
+            }
+            return null;
+        };
+    }
+
+    private static String basic(String userAndPassword) {
+        return "Basic " + Base64.getEncoder().encodeToString(userAndPassword.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode json(String text) {
+        return WebhookPayloads.json(bytes(text));
     }
 
     private static byte[] bytes(String text) {
