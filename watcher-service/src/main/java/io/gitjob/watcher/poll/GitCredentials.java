@@ -1,5 +1,6 @@
 package io.gitjob.watcher.poll;
 
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
@@ -26,6 +27,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.gitjob.gitrepo.GitRepo;
 import io.gitjob.gitrepo.GitRepoSpec;
 import io.gitjob.gitrepo.GitCredentialKind;
+import io.gitjob.watcher.ClusterReads;
 
 /**
  * How the watcher's ls-remote of one GitRepo authenticates and whom it trusts, with Fleet's precedence:
@@ -57,7 +59,7 @@ public class GitCredentials {
     static final String KNOWN_HOSTS_KEY = "known_hosts";
 
     @Inject
-    KubernetesClient client;
+    ClusterReads reads;
 
     @Inject
     GitHubAppTokens gitHubApps;
@@ -77,7 +79,7 @@ public class GitCredentials {
     /** Outside CDI (tests). */
     GitCredentials(KubernetesClient client, GitHubAppTokens gitHubApps, String knownHostsConfigMap,
             boolean insecureSkipHostKeyChecks) {
-        this.client = client;
+        this.reads = new ClusterReads(client, Duration.ZERO);
         this.gitHubApps = gitHubApps;
         this.knownHostsConfigMap = knownHostsConfigMap;
         this.insecureSkipHostKeyChecks = insecureSkipHostKeyChecks;
@@ -119,7 +121,7 @@ public class GitCredentials {
         String url = spec.getRepo() == null ? "" : spec.getRepo().trim();
         boolean named = !blank(spec.getClientSecretName());
         String secretName = named ? spec.getClientSecretName() : DEFAULT_SECRET;
-        Secret secret = client.secrets().inNamespace(namespace).withName(secretName).get();
+        Secret secret = reads.secret(namespace, secretName).orElse(null);
         if (secret == null && named) {
             throw new CredentialsException("secret " + namespace + "/" + secretName
                     + " (spec.clientSecretName) not found");
@@ -190,8 +192,8 @@ public class GitCredentials {
         String fromConfigMap = null;
         String missing = "no known-hosts ConfigMap is configured (gitjob.watcher.known-hosts-config-map)";
         if (slash > 0) {
-            ConfigMap configMap = client.configMaps().inNamespace(configMapRef.substring(0, slash))
-                    .withName(configMapRef.substring(slash + 1)).get();
+            ConfigMap configMap = reads.configMap(configMapRef.substring(0, slash), configMapRef.substring(slash + 1))
+                    .orElse(null);
             fromConfigMap = configMap == null || configMap.getData() == null ? null
                     : configMap.getData().get(KNOWN_HOSTS_KEY);
             missing = configMap == null ? "ConfigMap " + configMapRef + " does not exist"
@@ -235,8 +237,8 @@ public class GitCredentials {
         Secret ca;
         Secret additional;
         try {
-            ca = client.secrets().inNamespace(RANCHER_NAMESPACE).withName(RANCHER_CA_SECRET).get();
-            additional = client.secrets().inNamespace(RANCHER_NAMESPACE).withName(RANCHER_ADDITIONAL_CA_SECRET).get();
+            ca = reads.secret(RANCHER_NAMESPACE, RANCHER_CA_SECRET).orElse(null);
+            additional = reads.secret(RANCHER_NAMESPACE, RANCHER_ADDITIONAL_CA_SECRET).orElse(null);
         } catch (KubernetesClientException e) {
             if (e.getCode() != 403) {
                 throw e;

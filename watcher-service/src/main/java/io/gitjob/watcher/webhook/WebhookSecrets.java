@@ -1,14 +1,10 @@
 package io.gitjob.watcher.webhook;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -16,8 +12,8 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gitjob.gitrepo.GitRepo;
+import io.gitjob.watcher.ClusterReads;
 
 /**
  * The secrets a GitRepo's webhooks are verified with, as Fleet chooses them: the Secret its
@@ -25,8 +21,8 @@ import io.gitjob.gitrepo.GitRepo;
  * {@code gitjob-webhook} in the system namespace ({@code gitjob.webhook.system-namespace}), each key of which
  * not there falls back to the settings {@code gitjob.webhook.github-secret} and {@code gitjob.webhook.gitlab-token}.
  * A GitRepo's own Secret that is missing verifies nothing (it is never replaced by the global one). Secrets are
- * read through the API and kept for {@code gitjob.webhook.secret-cache-ttl}, so a burst of deliveries costs one
- * read; a missing Secret is no error. An API error is thrown: the sender gets a 500 and delivers again.
+ * read through {@link ClusterReads} (kept for {@code gitjob.watcher.read-cache-ttl}), so a burst of deliveries
+ * costs one read; a missing Secret is no error. An API error is thrown: the sender gets a 500 and delivers again.
  */
 @ApplicationScoped
 public class WebhookSecrets {
@@ -34,26 +30,16 @@ public class WebhookSecrets {
     public static final String GLOBAL_SECRET = "gitjob-webhook";
 
     @Inject
-    KubernetesClient client;
+    ClusterReads reads;
 
     @ConfigProperty(name = "gitjob.webhook.system-namespace", defaultValue = "cattle-fleet-system")
     String systemNamespace;
-
-    @ConfigProperty(name = "gitjob.webhook.secret-cache-ttl", defaultValue = "10s")
-    Duration ttl;
 
     @ConfigProperty(name = "gitjob.webhook.github-secret")
     Optional<String> gitHubSecret;
 
     @ConfigProperty(name = "gitjob.webhook.gitlab-token")
     Optional<String> gitLabToken;
-
-    Clock clock = Clock.systemUTC();
-
-    private record Cached(Optional<Map<String, String>> data, Instant until) {
-    }
-
-    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
     public WebhookKeys of(GitRepo gitRepo) {
         String own = gitRepo.getSpec() == null ? null : gitRepo.getSpec().getWebhookSecret();
@@ -71,16 +57,7 @@ public class WebhookSecrets {
     }
 
     private Optional<Map<String, String>> read(String namespace, String name) {
-        String key = namespace + "/" + name;
-        Instant now = clock.instant();
-        Cached cached = cache.get(key);
-        if (cached != null && now.isBefore(cached.until())) {
-            return cached.data();
-        }
-        Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
-        Optional<Map<String, String>> data = Optional.ofNullable(secret).map(WebhookSecrets::decoded);
-        cache.put(key, new Cached(data, now.plus(ttl)));
-        return data;
+        return reads.secret(namespace, name).map(WebhookSecrets::decoded);
     }
 
     private static Map<String, String> decoded(Secret secret) {
