@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -117,7 +118,13 @@ class DeployManifestsTest {
                     rules("cluster", "fleet.cattle.io", "gitrepos/status", "patch"),
                     rules("cluster", "events.k8s.io", "events", "create", "patch"),
                     // GitCredentials: one Secret by name, in whichever namespace the GitRepo is (all are watched).
-                    rules("cluster", "", "secrets", "get")),
+                    rules("cluster", "", "secrets", "get"),
+                    // Issue 16: Fleet's and Rancher's settings, one object by name each (GitCredentials,
+                    // WebhookSecrets): the known-hosts ConfigMap, the global webhook Secret, Rancher's CA bundle.
+                    rules("cluster", "", "configmaps[known-hosts]", "get"),
+                    rules("cluster", "", "secrets[gitjob-webhook]", "get"),
+                    rules("cluster", "", "secrets[tls-ca]", "get"),
+                    rules("cluster", "", "secrets[tls-ca-additional]", "get")),
             "gitjob-job-service", union(
                     rules("cluster", "batch", "jobs", "create", "delete", "list", "watch", "get", "patch"),
                     rules("cluster", "", "pods", "list", "watch"),
@@ -233,20 +240,28 @@ class DeployManifestsTest {
 
     @ParameterizedTest
     @MethodSource("overlays")
-    void deploymentsProbeHealthOnTheServicesPort(String overlay) {
+    void deploymentsProbeHealthOnThePortThatServesIt(String overlay) {
         Manifests m = render(overlay);
         for (Service service : Service.values()) {
             if (!service.isDeployment()) {
                 continue;
             }
             Container c = container(m.one(Deployment.class, service.module).getSpec().getTemplate().getSpec());
-            int port = service.config().httpPort();
-            var http = c.getPorts().stream().filter(p -> "http".equals(p.getName())).findFirst().orElseThrow();
-            assertEquals(port, http.getContainerPort(), service.module + ": quarkus.http.port");
+            int httpPort = service.config().httpPort();
+            assertTrue(c.getPorts().stream().anyMatch(p -> p.getContainerPort() == httpPort),
+                    service.module + ": a container port for quarkus.http.port " + httpPort);
+            // /q/* is on the management interface where the service has one (the watcher), else on the HTTP port.
+            int healthPort = service.config().managementPort().orElse(httpPort);
+            assertEquals(service.config().managementPort().isPresent(), c.getPorts().stream()
+                    .anyMatch(p -> "management".equals(p.getName()) && p.getContainerPort() == healthPort),
+                    service.module + ": a container port named management exactly when quarkus.management is on");
             assertNotNull(c.getLivenessProbe(), service.module + " liveness probe");
             assertNotNull(c.getReadinessProbe(), service.module + " readiness probe");
-            assertProbe(c.getLivenessProbe().getHttpGet(), "/q/health/live", port, service);
-            assertProbe(c.getReadinessProbe().getHttpGet(), "/q/health/ready", port, service);
+            assertProbe(c, c.getLivenessProbe().getHttpGet(), "/q/health/live", healthPort, service);
+            assertProbe(c, c.getReadinessProbe().getHttpGet(), "/q/health/ready", healthPort, service);
+            if (c.getStartupProbe() != null) {
+                assertProbe(c, c.getStartupProbe().getHttpGet(), "/q/health/live", healthPort, service);
+            }
             assertNotNull(c.getResources().getRequests().get("memory"), service.module + " memory request");
             assertNotNull(c.getResources().getLimits().get("memory"), service.module + " memory limit");
             assertNotNull(c.getResources().getRequests().get("cpu"), service.module + " cpu request");
@@ -455,12 +470,30 @@ class DeployManifestsTest {
     @MethodSource("overlays")
     void monitoringScrapesTheServicesAndAlertsOnWhatIssue9Lists(String overlay) throws Exception {
         Manifests m = render(overlay);
-        GenericKubernetesResource services = m.generic("PodMonitor").stream()
-                .filter(p -> p.getMetadata().getName().equals("gitjob-services")).findFirst().orElseThrow();
-        String scraped = new ObjectMapper().writeValueAsString(services.getAdditionalProperties());
-        assertTrue(scraped.contains("/q/metrics"));
         for (Service s : Service.values()) {
-            assertEquals(s.isDeployment(), scraped.contains(s.module), s.module);
+            List<String> endpoints = new ArrayList<>();
+            Map<String, String> podLabels = s.isDeployment()
+                    ? m.one(Deployment.class, s.module).getSpec().getTemplate().getMetadata().getLabels() : Map.of();
+            for (GenericKubernetesResource monitor : m.generic("PodMonitor")) {
+                Map<String, Object> spec = monitor.get("spec");
+                if (selects((Map<?, ?>) spec.get("selector"), podLabels)) {
+                    for (Object e : (List<?>) spec.get("podMetricsEndpoints")) {
+                        Map<?, ?> endpoint = (Map<?, ?>) e;
+                        endpoints.add(endpoint.get("port") + " " + endpoint.get("path"));
+                    }
+                }
+            }
+            if (!s.isDeployment()) {
+                assertEquals(List.of(), endpoints, s.module + ": its CronJob's pods exit after their run");
+                continue;
+            }
+            // The port that serves /q/metrics, by its name, and no other port of the pod (a scrape of the
+            // watcher's webhook port would be a target always down).
+            Container c = container(podSpec(m, s));
+            int metricsPort = s.config().managementPort().orElse(s.config().httpPort());
+            String portName = c.getPorts().stream().filter(p -> p.getContainerPort() == metricsPort)
+                    .map(p -> p.getName()).findFirst().orElseThrow();
+            assertEquals(List.of(portName + " /q/metrics"), endpoints, s.module);
         }
         String rules = new ObjectMapper().writeValueAsString(m.generic("PrometheusRule").get(0).getAdditionalProperties());
         for (String alert : List.of("GitJobFailedJobsPilingUp", "GitJobJanitorNotRun", "GitJobConsumerLagGrowing",
@@ -481,7 +514,12 @@ class DeployManifestsTest {
             Path dockerfile = ROOT.resolve(s.module).resolve("src/main/docker/Dockerfile.jvm");
             String text = Files.readString(dockerfile);
             assertTrue(text.contains("target/quarkus-app/lib/") && text.contains("USER 185"), s.module);
-            assertTrue(text.contains("EXPOSE " + s.config().httpPort()), s.module);
+            Set<String> exposed = text.lines().filter(l -> l.startsWith("EXPOSE "))
+                    .flatMap(l -> Stream.of(l.substring("EXPOSE ".length()).trim().split("\\s+")))
+                    .collect(Collectors.toSet());
+            Set<String> ports = new TreeSet<>(Set.of(Integer.toString(s.config().httpPort())));
+            s.config().managementPort().ifPresent(p -> ports.add(Integer.toString(p)));
+            assertEquals(ports, exposed, s.module + ": EXPOSE the HTTP port and the management port, if any");
         }
     }
 
@@ -560,7 +598,54 @@ class DeployManifestsTest {
         assertEquals("auto", env(podSpec(m, Service.JOB), "GITJOB_JOB_MODE"));
     }
 
+    /**
+     * The webhook Service exposes only the watcher's webhook port: an Ingress in front of it must not reach /q/*
+     * (health, metrics), which the management port serves; no Service exposes that port.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void theWatchersServiceExposesTheWebhookPortOnlyAndNoServiceTheManagementPort(String overlay) {
+        Manifests m = render(overlay);
+        Container watcher = container(podSpec(m, Service.WATCHER));
+        int webhook = Service.WATCHER.config().httpPort();
+        int management = Service.WATCHER.config().managementPort()
+                .orElseThrow(() -> new AssertionError("the watcher's /q/* is on Quarkus' management interface"));
+        assertTrue(webhook != management);
+        var service = m.one(io.fabric8.kubernetes.api.model.Service.class, "watcher-service");
+        assertEquals(List.of(webhook), service.getSpec().getPorts().stream()
+                .map(p -> portNumber(watcher, p.getTargetPort())).toList());
+        for (var s : m.all(io.fabric8.kubernetes.api.model.Service.class)) {
+            Map<String, String> selector = s.getSpec().getSelector() == null ? Map.of() : s.getSpec().getSelector();
+            Map<String, String> podLabels = m.one(Deployment.class, "watcher-service").getSpec().getTemplate()
+                    .getMetadata().getLabels();
+            if (!selector.isEmpty() && podLabels.entrySet().containsAll(selector.entrySet())) {
+                s.getSpec().getPorts().forEach(p -> assertTrue(portNumber(watcher, p.getTargetPort()) != management,
+                        s.getMetadata().getName() + " exposes the watcher's management port"));
+            }
+        }
+    }
+
     // ---- helpers ----
+
+    /** Whether a label selector ({@code matchLabels}, {@code matchExpressions} with In) selects these labels. */
+    private static boolean selects(Map<?, ?> selector, Map<String, String> labels) {
+        if (selector == null || labels.isEmpty()) {
+            return false;
+        }
+        Map<?, ?> match = (Map<?, ?>) selector.get("matchLabels");
+        if (match != null && !match.entrySet().stream().allMatch(e -> Objects.equals(labels.get(e.getKey()), e.getValue()))) {
+            return false;
+        }
+        List<?> expressions = (List<?>) selector.get("matchExpressions");
+        for (Object o : expressions == null ? List.of() : expressions) {
+            Map<?, ?> expression = (Map<?, ?>) o;
+            assertEquals("In", expression.get("operator"), "only In expressions are read here");
+            if (!((List<?>) expression.get("values")).contains(labels.get(expression.get("key")))) {
+                return false;
+            }
+        }
+        return match != null || expressions != null;
+    }
 
     /** A variable's value in the pod's one container ({@code value: ""} reads as ""); fails when it is absent. */
     private static String env(PodSpec pod, String name) {
@@ -575,11 +660,19 @@ class DeployManifestsTest {
                 .mapToInt(p -> p.getSpec().getReplicas()).sum();
     }
 
-    private static void assertProbe(HTTPGetAction get, String path, int port, Service service) {
+    private static void assertProbe(Container c, HTTPGetAction get, String path, int port, Service service) {
         assertNotNull(get, service.module + " " + path);
         assertEquals(path, get.getPath(), service.module);
-        Object p = get.getPort().getIntVal() != null ? get.getPort().getIntVal() : get.getPort().getStrVal();
-        assertTrue(Objects.equals(p, port) || "http".equals(p), service.module + " probe port " + p);
+        assertEquals(port, portNumber(c, get.getPort()), service.module + " " + path + " probe port");
+    }
+
+    /** A port given by number or by the name of one of the container's ports; -1 for a name it lacks. */
+    private static int portNumber(Container c, io.fabric8.kubernetes.api.model.IntOrString port) {
+        if (port.getIntVal() != null) {
+            return port.getIntVal();
+        }
+        return c.getPorts().stream().filter(p -> port.getStrVal().equals(p.getName())).mapToInt(p -> p.getContainerPort())
+                .findFirst().orElse(-1);
     }
 
     static PodSpec podSpec(Manifests m, Service service) {

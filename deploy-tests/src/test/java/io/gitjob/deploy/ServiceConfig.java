@@ -72,6 +72,18 @@ final class ServiceConfig {
     }
 
     /**
+     * The port of Quarkus' management interface ({@code /q/health}, {@code /q/metrics} apart from the HTTP port),
+     * when {@code quarkus.management.enabled=true}: {@code quarkus.management.port}, Quarkus' default 9000 when unset.
+     */
+    java.util.OptionalInt managementPort() {
+        if (!"true".equals(keys.get("quarkus.management.enabled"))) {
+            return java.util.OptionalInt.empty();
+        }
+        String port = keys.get("quarkus.management.port");
+        return java.util.OptionalInt.of(port == null ? 9000 : Integer.parseInt(port));
+    }
+
+    /**
      * The ACL entries ({@code topic:<name>:<Operation>}, {@code group:<name>:Read}) the declared channels need:
      * Read and Describe on consumed topics and Read on the group (default group: the application's name, as
      * Quarkus does), Write and Describe on produced topics.

@@ -40,7 +40,9 @@ import io.gitjob.gitrepo.JobConventions;
  * <ul>
  * <li><b>the Job controller and the kubelet</b>: for each new Job it creates the Job's Pod (the template's labels
  * plus {@code batch.kubernetes.io/job-name}, {@code job-name}, {@code batch.kubernetes.io/controller-uid}, the Job
- * its controller owner), clones the GitRepo's repository at the Job's commit with JGit, checks that every YAML
+ * its controller owner), clones the repository its {@code fleet gitcloner} init container is given (its variables
+ * resolved as the kubelet does, {@code $(GITJOB_REPO_URL)} from a Secret: {@link KubeletEnv}; without such a
+ * container the GitRepo's {@code spec.repo}) at the Job's commit with JGit, checks that every YAML
  * file under the Job's paths parses ({@link YamlCheck}), and marks Pod and Job succeeded, or failed with a
  * termination message naming the bad file, in the shapes the real controllers write. A Job with an image the
  * kubelet cannot pull ({@link ImagePulls}) never runs: its Pod stays Pending in {@code ErrImagePull}, then
@@ -48,8 +50,8 @@ import io.gitjob.gitrepo.JobConventions;
  * <li><b>{@code fleet apply}, Fleet's bundle controller and agent</b>, when the cluster has Fleet, for a Job whose
  * container runs {@code fleet apply} ({@link FleetApplyArgs}): after the checks, {@link FleetStandIn}'s Bundles
  * and BundleDeployments;</li>
- * <li><b>the garbage collector</b>: a deleted Job's Pods go (background propagation), and a deleted GitRepo's
- * Jobs go (their controller ownerReference).</li>
+ * <li><b>the garbage collector</b>: a deleted Job's Pods go (background propagation), and what a deleted GitRepo
+ * owns goes (its Jobs, Secrets, ConfigMaps, ServiceAccount, Role and RoleBinding, by ownerReference).</li>
  * </ul>
  * A Job runs at least {@code jobTime}; a commit with a file {@code .sandbox/job-seconds} runs that many seconds
  * (a long-running Job, to see a spec change or a force sync replace it). Like the controllers it plays, it tries its
@@ -158,7 +160,7 @@ public final class JobRunner implements AutoCloseable {
 
             @Override
             public void onDelete(GitRepo gitRepo, boolean unknownFinalState) {
-                runs.submit(() -> deleteOwnedJobs(gitRepo));
+                runs.submit(() -> deleteOwned(gitRepo));
             }
         }, 0);
         return this;
@@ -407,9 +409,16 @@ public final class JobRunner implements AutoCloseable {
         // deletion.
         Optional<FleetApplyArgs> fleetApply = fleet == null ? Optional.empty() : FleetApplyArgs.of(job);
         if (fleetApply.isPresent()) {
-            // The gitcloner's repository and the fleet container's COMMIT when the Job names them, as Fleet's do.
-            repo = fleetApply.get().repo() != null ? fleetApply.get().repo() : repo;
+            // The fleet container's COMMIT when the Job names it, as Fleet's does.
             commit = commit != null ? commit : fleetApply.get().commit();
+        }
+        String specRepo = repo;
+        try {
+            // The repository the Job's gitcloner is given, as the kubelet starts it: a URL with credentials comes
+            // from a Secret through $(GITJOB_REPO_URL), never from the Job itself.
+            repo = clonerRepo(job).orElse(repo);
+        } catch (RuntimeException e) {
+            return Optional.of("error: " + e.getMessage());
         }
         try (Git git = Git.cloneRepository().setURI(repo).setDirectory(checkout.toFile()).call()) {
             // No background gc in a checkout deleted moments later.
@@ -434,10 +443,53 @@ public final class JobRunner implements AutoCloseable {
             Thread.currentThread().interrupt();
             return Optional.of("error: interrupted");
         } catch (Exception e) {
-            return Optional.of("error: cannot check out " + repo + " at " + commit + ": " + e.getMessage());
+            // The message goes into the Pod's status: no credential of the URL in it, as none is in the Job.
+            return Optional.of(hideUserinfo("error: cannot check out " + repo + " at " + commit + ": "
+                    + e.getMessage(), repo, specRepo));
         } finally {
             deleteTree(checkout);
         }
+    }
+
+    /**
+     * The first argument after {@code fleet gitcloner} of the Job's cloner init container (Fleet's Job and the
+     * kubectl-mode template have one), with the container's variables resolved as the kubelet does.
+     */
+    private Optional<String> clonerRepo(Job job) {
+        var pod = job.getSpec().getTemplate().getSpec();
+        for (var c : pod.getInitContainers()) {
+            List<String> raw = KubeletEnv.words(c, Map.of());
+            if (raw.size() > 2 && "fleet".equals(raw.get(0)) && "gitcloner".equals(raw.get(1))) {
+                Map<String, String> env = KubeletEnv.resolve(client, job.getMetadata().getNamespace(), c);
+                return Optional.of(KubeletEnv.words(c, env).get(2));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** {@code text} without the userinfo of either URL, nor its secret part alone (Git may name the user only). */
+    static String hideUserinfo(String text, String... urls) {
+        String hidden = text;
+        for (String url : urls) {
+            int scheme = url == null ? -1 : url.indexOf("://");
+            if (scheme < 0) {
+                continue;
+            }
+            int end = url.indexOf('/', scheme + 3);
+            String authority = url.substring(scheme + 3, end < 0 ? url.length() : end);
+            int at = authority.lastIndexOf('@');
+            if (at <= 0) {
+                continue;
+            }
+            String userinfo = authority.substring(0, at);
+            hidden = hidden.replace(userinfo, "***");
+            for (String part : userinfo.split(":")) {
+                if (part.length() >= 8) {
+                    hidden = hidden.replace(part, "***");
+                }
+            }
+        }
+        return hidden;
     }
 
     private Duration runTime(Path checkout) {
@@ -543,9 +595,31 @@ public final class JobRunner implements AutoCloseable {
         }
     }
 
-    /** Kubernetes' garbage collector: what a deleted GitRepo owns goes with it. */
-    private void deleteOwnedJobs(GitRepo gitRepo) {
+    /**
+     * Kubernetes' garbage collector: what a deleted GitRepo owns goes with it: its Jobs (and their Pods), and the
+     * namespaced objects job-service makes for it (Secrets, ConfigMaps, the ServiceAccount, Role and RoleBinding).
+     */
+    private void deleteOwned(GitRepo gitRepo) {
         String uid = gitRepo.getMetadata().getUid();
+        String ns = gitRepo.getMetadata().getNamespace();
+        List<java.util.function.Supplier<List<? extends HasMetadata>>> kinds = List.of(
+                () -> client.secrets().inNamespace(ns).list().getItems(),
+                () -> client.configMaps().inNamespace(ns).list().getItems(),
+                () -> client.serviceAccounts().inNamespace(ns).list().getItems(),
+                () -> client.rbac().roles().inNamespace(ns).list().getItems(),
+                () -> client.rbac().roleBindings().inNamespace(ns).list().getItems());
+        for (var kind : kinds) {
+            try {
+                for (HasMetadata owned : kind.get()) {
+                    if (owned.getMetadata().getOwnerReferences().stream().anyMatch(o -> uid.equals(o.getUid()))) {
+                        client.resource(owned).delete();
+                    }
+                }
+            } catch (KubernetesClientException e) {
+                log.accept("garbage collector: cannot delete what " + gitRepo.getMetadata().getName() + " owns: "
+                        + e.getMessage());
+            }
+        }
         try {
             for (Job job : client.batch().v1().jobs().inNamespace(gitRepo.getMetadata().getNamespace()).list()
                     .getItems()) {

@@ -68,6 +68,11 @@ public final class Sandbox implements AutoCloseable {
     private final List<ChildProcess> children = Collections.synchronizedList(new ArrayList<>());
     private final Map<Service, ChildProcess> services = new LinkedHashMap<>();
     private final Map<Service, Integer> ports = new LinkedHashMap<>();
+    /**
+     * The webhook port of each watcher process, by name: the watcher's {@code /q/*} is on Quarkus' management
+     * interface (its port in {@link #ports}, as every service's), its webhooks on a port of their own.
+     */
+    private final Map<String, Integer> webhookPorts = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<Infrastructure, ChildProcess> infrastructure = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private String bootstrap;
@@ -141,6 +146,7 @@ public final class Sandbox implements AutoCloseable {
         wanted.put("Kafka controller", config.kafkaControllerPort);
         wanted.put("Kubernetes API", config.apiPort);
         ports.forEach((s, p) -> wanted.put(s.module, p));
+        wanted.put("watcher-service webhooks", config.watcherWebhookPort);
         List<String> busy = Ports.busy(wanted);
         if (!busy.isEmpty()) {
             throw new IllegalStateException(String.join("; ", busy)
@@ -195,12 +201,24 @@ public final class Sandbox implements AutoCloseable {
         say(String.format("up in %.1f s", (System.nanoTime() - started) / 1e9));
     }
 
-    /** Starts one more process of a service (a replica, in the tests), with extra environment. */
+    /**
+     * Starts one more process of a service (a replica, in the tests), with extra environment; {@code port} is where
+     * it answers {@code /q/health} and {@code /q/metrics} (the watcher's management port). A watcher's webhooks go
+     * to a port of their own: the sandbox's watcher's {@code --watcher-webhook-port}, any other a free one
+     * ({@link #webhookUrl(String)}).
+     */
     public ChildProcess startService(Service service, String name, int port, Map<String, String> extraEnv) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
         env.put("KUBECONFIG", servicesKubeconfig().toString());
-        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        if (service == Service.WATCHER) {
+            int webhooks = name.equals(service.module) ? config.watcherWebhookPort : Ports.anyFree();
+            webhookPorts.put(name, webhooks);
+            env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(port));
+            env.put("QUARKUS_HTTP_PORT", Integer.toString(webhooks));
+        } else {
+            env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        }
         // Readable lines in the sandbox's console; the services' JSON logs are for log collectors.
         env.put("GITJOB_LOG_JSON", "false");
         env.put("GITJOB_WATCHER_DEFAULT_POLLING_INTERVAL", config.pollingInterval);
@@ -481,8 +499,11 @@ public final class Sandbox implements AutoCloseable {
         StringBuilder env = new StringBuilder("# source this file: . sandbox-work/sandbox.env\n");
         env.append("export KUBECONFIG=").append(kubeconfig()).append('\n');
         env.append("export KAFKA_BOOTSTRAP_SERVERS=").append(bootstrap).append('\n');
+        // GITJOB_<SERVICE>_URL: where /q/* is; the watcher's webhooks are on a port of their own.
         ports.forEach((s, p) -> env.append("export GITJOB_").append(s.name()).append("_URL=http://localhost:")
                 .append(p).append('\n'));
+        env.append("export GITJOB_WATCHER_WEBHOOK_URL=http://localhost:").append(config.watcherWebhookPort)
+                .append('\n');
         env.append("export GITJOB_SAMPLE_REPO=").append(workDir.resolve("sample-repo")).append('\n');
         try {
             Files.writeString(workDir.resolve("sandbox.env"), env.toString());
@@ -514,6 +535,8 @@ public final class Sandbox implements AutoCloseable {
         }
         b.append("  kubectl get jobs -w\n\n");
         ports.forEach((s, p) -> b.append(String.format("  %-16s http://localhost:%d/q/metrics   /q/health%n", s.module, p)));
+        b.append("  webhooks         POST ").append(webhookUrl(Service.WATCHER.module))
+                .append("   (the watcher's webhook port, any path)\n");
         b.append("  Kafka            ").append(bootstrap).append('\n');
         b.append("  Kubernetes API   ").append(apiUrl).append("  (kubeconfig: ").append(kubeconfig()).append(")\n");
         b.append("  logs             ").append(workDir.resolve("logs")).append('\n');
@@ -558,8 +581,18 @@ public final class Sandbox implements AutoCloseable {
         return bootstrap;
     }
 
+    /** Where the service answers {@code /q/health} and {@code /q/metrics} (the watcher: its management port). */
     public String url(Service service) {
         return "http://localhost:" + ports.get(service);
+    }
+
+    /** Where a watcher process the sandbox started, by name, takes webhooks (its {@code quarkus.http.port}). */
+    public String webhookUrl(String watcherProcess) {
+        Integer port = webhookPorts.get(watcherProcess);
+        if (port == null) {
+            throw new IllegalArgumentException("no watcher process " + watcherProcess);
+        }
+        return "http://localhost:" + port;
     }
 
     public ChildProcess process(Service service) {

@@ -17,7 +17,13 @@ public final class SandboxConfig {
     public int kafkaPort = 9092;
     public int kafkaControllerPort = 9093;
     public int apiPort = 8090;
+    /**
+     * The watcher's {@code /q/health} and {@code /q/metrics}: its management port ({@code quarkus.management.port}),
+     * apart from its webhook port so that exposing webhooks exposes nothing else.
+     */
     public int watcherPort = 8081;
+    /** The watcher's webhooks ({@code quarkus.http.port}). */
+    public int watcherWebhookPort = 8080;
     public int jobPort = 8082;
     public int metricsPort = 8083;
     public int janitorPort = 8084;
@@ -66,6 +72,9 @@ public final class SandboxConfig {
               --root=.                      the gitjob checkout whose services/target/quarkus-app are run
               --kafka-port=9092 --kafka-controller-port=9093 --api-port=8090
               --watcher-port=8081 --job-port=8082 --metrics-port=8083 --janitor-port=8084
+                                            each service's /q/health and /q/metrics (the watcher's
+                                            management port)
+              --watcher-webhook-port=8080   the watcher's webhooks
               --partitions=3                partitions of each topic
               --job-seconds=2               how long a sandbox Job runs at least
               --polling-interval=5s         the sample GitRepo's spec.pollingInterval
@@ -81,9 +90,9 @@ public final class SandboxConfig {
             """;
 
     private static final java.util.Set<String> OPTIONS = java.util.Set.of("work-dir", "root", "kafka-port",
-            "kafka-controller-port", "api-port", "watcher-port", "job-port", "metrics-port", "janitor-port",
-            "partitions", "job-seconds", "polling-interval", "no-sample", "no-status-pruning", "services-direct",
-            "job-mode", "shard-id", "unpullable-images");
+            "kafka-controller-port", "api-port", "watcher-port", "watcher-webhook-port", "job-port", "metrics-port",
+            "janitor-port", "partitions", "job-seconds", "polling-interval", "no-sample", "no-status-pruning",
+            "services-direct", "job-mode", "shard-id", "unpullable-images");
 
     public static SandboxConfig fromArgs(String[] args, Map<String, String> env) {
         Map<String, String> values = new LinkedHashMap<>();
@@ -113,6 +122,7 @@ public final class SandboxConfig {
                     case "kafka-controller-port" -> c.kafkaControllerPort = Integer.parseInt(v);
                     case "api-port" -> c.apiPort = Integer.parseInt(v);
                     case "watcher-port" -> c.watcherPort = Integer.parseInt(v);
+                    case "watcher-webhook-port" -> c.watcherWebhookPort = Integer.parseInt(v);
                     case "job-port" -> c.jobPort = Integer.parseInt(v);
                     case "metrics-port" -> c.metricsPort = Integer.parseInt(v);
                     case "janitor-port" -> c.janitorPort = Integer.parseInt(v);

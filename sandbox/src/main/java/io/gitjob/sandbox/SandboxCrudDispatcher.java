@@ -24,7 +24,9 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
  * ({@link #processEvent}), after it applied a patch, so JSON patches, merge patches and whole objects are pruned
  * alike; a write whose only change was pruned stores nothing and keeps the resourceVersion (no watch event), as
  * an API server does with a write that changes nothing;</li>
- * <li>a record of every Job created ({@link JobCreations}).</li>
+ * <li>a record of every Job created ({@link JobCreations});</li>
+ * <li>{@code GET /_objects}: every object it stores, of every kind, as one JSON array (what a test searches when it
+ * must look at the whole cluster, not only the kinds it thought of).</li>
  * </ul>
  * Deletion is Fabric8's own and already as an API server's: an object with {@code metadata.finalizers} is not
  * removed but gets a {@code deletionTimestamp}, and goes when an update or patch removes its last finalizer
@@ -59,7 +61,26 @@ final class SandboxCrudDispatcher extends KubernetesCrudDispatcher {
             return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
                     .setBody(document.get());
         }
+        if ("GET".equals(request.getMethod()) && OBJECTS_PATH.equals(path)) {
+            return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
+                    .setBody("[" + String.join(",", storedObjects()) + "]");
+        }
         return super.dispatch(request);
+    }
+
+    static final String OBJECTS_PATH = "/_objects";
+
+    /** A copy of the store's objects; the store changes under concurrent writes, so a torn copy is taken again. */
+    private java.util.List<String> storedObjects() {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return new java.util.ArrayList<>(map.values());
+            } catch (java.util.ConcurrentModificationException e) {
+                if (attempt == 20) {
+                    throw e;
+                }
+            }
+        }
     }
 
     @Override
@@ -72,9 +93,26 @@ final class SandboxCrudDispatcher extends KubernetesCrudDispatcher {
         return answeringWhatWasStored(() -> super.handleUpdate(request));
     }
 
+    /**
+     * A JSON patch whose {@code test} operation fails (an optimistic lock on {@code metadata.resourceVersion}, say)
+     * is answered 422 with a Status, as an API server answers it; the mock itself throws, and the request would get
+     * no answer at all until the client's timeout.
+     */
     @Override
     public MockResponse handlePatch(RecordedRequest request) {
-        return answeringWhatWasStored(() -> super.handlePatch(request));
+        try {
+            return answeringWhatWasStored(() -> super.handlePatch(request));
+        } catch (RuntimeException e) {
+            if (!e.getClass().getName().startsWith("io.fabric8.zjsonpatch.")) {
+                throw e;
+            }
+            return new MockResponse().setResponseCode(422).setHeader("Content-Type", "application/json")
+                    .setBody(Serialization.asJson(new io.fabric8.kubernetes.api.model.StatusBuilder()
+                            .withStatus("Failure").withReason("Invalid").withCode(422)
+                            .withMessage("the server rejected our request due to an error in our request: "
+                                    + e.getMessage())
+                            .build()));
+        }
     }
 
     private MockResponse answeringWhatWasStored(Supplier<MockResponse> write) {

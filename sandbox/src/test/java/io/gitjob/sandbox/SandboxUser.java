@@ -83,6 +83,7 @@ final class SandboxUser implements AutoCloseable {
         config.kafkaControllerPort = Ports.anyFree();
         config.apiPort = Ports.anyFree();
         config.watcherPort = Ports.anyFree();
+        config.watcherWebhookPort = Ports.anyFree();
         config.jobPort = Ports.anyFree();
         config.metricsPort = Ports.anyFree();
         config.janitorPort = Ports.anyFree();
