@@ -20,9 +20,14 @@ import java.util.regex.Pattern;
  */
 public final class UrlCredentials {
 
+    /**
+     * A character of an authority: not one that ends it, and not the start of another {@code scheme://}, so a
+     * second URL right after a comma or semicolon ({@code https://a@x,https://b@y}) is a URL of its own.
+     */
+    private static final String AUTHORITY_CHAR = "(?:(?![a-zA-Z][a-zA-Z0-9+.-]*://)[^/\\\\\\s\"<>])";
     /** {@code scheme://authority}: group 1 the scheme, group 2 the authority. */
-    private static final Pattern URL_AUTHORITY = Pattern
-            .compile("([a-zA-Z][a-zA-Z0-9+.-]*)://([^/\\\\\\s\"<>]*@[^/\\\\\\s\"<>]*)");
+    private static final Pattern URL_AUTHORITY = Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*)://("
+            + AUTHORITY_CHAR + "*@" + AUTHORITY_CHAR + "*)");
     private static final String HIDDEN = "***";
     /** GitHub's and GitLab's token prefixes: a user name that starts so is a token. */
     private static final Pattern TOKEN_PREFIX = Pattern.compile("gh[pousr]_|github_pat_|glpat-");

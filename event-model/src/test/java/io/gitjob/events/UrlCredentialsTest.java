@@ -18,6 +18,14 @@ class UrlCredentialsTest {
     }
 
     @Test
+    void aUrlRightAfterAnotherBehindACommaOrSemicolonIsRedactedToo() {
+        assertEquals("https://u:***@a.example,https://***@b.example/x",
+                UrlCredentials.redact("https://u:p@a.example,https://tok@b.example/x"));
+        assertEquals("remotes: https://***@a.example; ssh://git:***@b.example:22/x",
+                UrlCredentials.redact("remotes: https://tok@a.example; ssh://git:pw@b.example:22/x"));
+    }
+
+    @Test
     void aTokenWrittenAsTheUserOfAnHttpsUrlGoesToo() {
         // GitHub's and GitLab's way: https://<token>@host/... (a plain user name cannot be told from one).
         assertEquals("cloning https://***@github.com/team/app.git failed",

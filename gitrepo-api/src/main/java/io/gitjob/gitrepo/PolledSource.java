@@ -25,8 +25,11 @@ public final class PolledSource {
      * reads it raw from the GitRepo, and a rotated token is the same source.
      */
     public static String of(String repo, String branch, String revision) {
-        String text = blank(io.gitjob.events.UrlCredentials.redact(repo)) + '\n' + blank(branch) + '\n'
-                + blank(revision);
+        return digest(blank(io.gitjob.events.UrlCredentials.redact(repo)) + '\n' + blank(branch) + '\n'
+                + blank(revision));
+    }
+
+    private static String digest(String text) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(text.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
@@ -43,7 +46,14 @@ public final class PolledSource {
             return true;
         }
         var spec = gitRepo.getSpec();
-        return recorded.equals(of(spec.getRepo(), spec.getBranch(), spec.getRevision()));
+        // A watcher before the redaction hashed the URL as written: during a rolling upgrade, or until the
+        // watcher's next poll rewrites the annotation, that digest names the same source.
+        return recorded.equals(of(spec.getRepo(), spec.getBranch(), spec.getRevision()))
+                || recorded.equals(unredacted(spec.getRepo(), spec.getBranch(), spec.getRevision()));
+    }
+
+    private static String unredacted(String repo, String branch, String revision) {
+        return digest(blank(repo) + '\n' + blank(branch) + '\n' + blank(revision));
     }
 
     private static String blank(String value) {

@@ -1,7 +1,6 @@
 package io.gitjob.watcher;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 
 import io.gitjob.events.GitRepoEvent;
@@ -55,12 +54,6 @@ public final class GitRepoEventFactory {
         return new GitRepoEvent.CommitFetchFailed(id(), time, known.gitRepo(), known.generation(),
                 known.forceSyncGeneration(), RepoUrls.redact(known.spec().repo()), error.getClass().getName(),
                 RepoUrls.redact(message), fetchSeconds);
-    }
-
-    public static GitRepoEvent.HeadUnchanged headUnchanged(GitRepoState known, Instant since,
-            List<Double> fetchSeconds, Instant time) {
-        return new GitRepoEvent.HeadUnchanged(id(), time, known.gitRepo(), known.generation(),
-                known.forceSyncGeneration(), known.commit(), since, fetchSeconds);
     }
 
     static GitRepoRef ref(GitRepo gitRepo) {

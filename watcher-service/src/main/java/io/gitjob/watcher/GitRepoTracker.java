@@ -369,20 +369,23 @@ public class GitRepoTracker {
 
     /**
      * ls-remotes that found the known commit still at the head: published as one tally (Fleet counts every
-     * ls-remote in its fetch metrics). Not for a stale fetch, nor when the head is no longer the known commit.
+     * ls-remote in its fetch metrics). Not for a GitRepo gone, re-created or no longer owned.
      *
      * @return false when the tally is stale and is to be dropped
      * @throws PublishFailedException when the broker did not take it (the caller keeps the tally for the next try)
      */
-    public boolean headUnchanged(GitRepoRef ref, RepoSpec polled, String commit, Instant since,
+    public boolean headUnchanged(GitRepoRef ref, String eventId, String commit, Instant since,
             List<Double> fetchSeconds) {
         GitRepoEvent event;
         synchronized (this) {
-            GitRepoState state = current(ref, polled);
-            if (state == null || !java.util.Objects.equals(state.commit(), commit)) {
+            GitRepoState state = known.get(ref.key());
+            if (!owns(ref.key()) || state == null || !state.gitRepo().uid().equals(ref.uid())) {
                 return false;
             }
-            event = GitRepoEventFactory.headUnchanged(state, since, fetchSeconds, nextTime(ref.key()));
+            // The fetches were made whatever the GitRepo's commit or source is now: counted under the commit
+            // they found.
+            event = new GitRepoEvent.HeadUnchanged(eventId, nextTime(ref.key()),
+                    state.gitRepo(), state.generation(), state.forceSyncGeneration(), commit, since, fetchSeconds);
         }
         publisher.send(event);
         return true;
@@ -405,15 +408,7 @@ public class GitRepoTracker {
     private void apply(Change change, GitRepoState state, Observed current, List<Outgoing> out) {
         switch (change) {
             case NONE -> {
-                // A status-only update, or nothing missed. A state written by an older watcher may still hold
-                // the spec as it was carried then (a URL with its credentials): rewritten as read now, with no
-                // event (nothing changed), so compaction drops the old record.
-                if (state != null && current != null && !state.spec().equals(current.spec())) {
-                    GitRepoState rewritten = new GitRepoState(state.gitRepo(), state.generation(),
-                            state.forceSyncGeneration(), current.spec(), state.commit(), state.updated());
-                    known.put(current.key(), rewritten);
-                    remember(rewritten);
-                }
+                // status-only update, or nothing missed
             }
             case ADDED -> {
                 Instant time = nextTime(current.key());

@@ -132,6 +132,7 @@ public final class PipelineBench {
         config.kafkaControllerPort = Ports.anyFree();
         config.apiPort = Ports.anyFree();
         config.watcherPort = Ports.anyFree();
+        config.watcherWebhookPort = Ports.anyFree();
         config.jobPort = Ports.anyFree();
         config.metricsPort = Ports.anyFree();
         config.janitorPort = Ports.anyFree();

@@ -18,6 +18,10 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.gitjob.events.UrlCredentials;
+import io.gitjob.gitrepo.GitRepo;
+import io.gitjob.gitrepo.JobConventions;
+import io.gitjob.job.template.FleetNames;
 
 /**
  * Makes a Job's prerequisites exist as planned ({@code io.gitjob.job.template.JobPlan#prerequisites}), before the Job
@@ -27,6 +31,12 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
  * object existing; an update answered 409 is tried again on a fresh read. Only kinds and names are logged, never data.
  * A ServiceAccount that exists is left as it is, as Fleet does (the API server manages its tokens). A RoleBinding
  * whose roleRef changed, or a Secret whose type changed, is deleted and created again: both are immutable.
+ * <p>
+ * The objects given are all of one GitRepo's prerequisites, so one that gitjob alone makes and that is not among them
+ * is stale: the {@code <name>-repo-url} Secret ({@code CloneUrl}) once the credentials are removed from
+ * {@code spec.repo}. It still holds the old URL with them and is deleted, when it is gitjob's (its labels and a
+ * controller reference to a GitRepo of that name). A failed delete is logged and does not stop the Job, which no
+ * longer reads the Secret; as every Job's prerequisites pass here, the next Job tries again.
  */
 public final class JobResourcesWriter {
 
@@ -34,18 +44,60 @@ public final class JobResourcesWriter {
     private static final int ATTEMPTS = 3;
 
     /** What a call did, for logs and tests. */
-    public record Outcome(List<String> created, List<String> updated, List<String> unchanged) {
+    public record Outcome(List<String> created, List<String> updated, List<String> unchanged, List<String> deleted) {
     }
 
     private JobResourcesWriter() {
     }
 
     public static Outcome ensure(KubernetesClient client, List<HasMetadata> objects) {
-        Outcome outcome = new Outcome(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        Outcome outcome = new Outcome(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         for (HasMetadata wanted : objects) {
             ensureOne(client, wanted, outcome);
         }
+        deleteStaleRepoUrlSecret(client, objects, outcome);
         return outcome;
+    }
+
+    private static void deleteStaleRepoUrlSecret(KubernetesClient client, List<HasMetadata> objects,
+            Outcome outcome) {
+        HasMetadata owned = objects.stream().filter(o -> gitRepoOwner(o) != null).findFirst().orElse(null);
+        if (owned == null) {
+            return;
+        }
+        String gitRepo = gitRepoOwner(owned).getName();
+        String namespace = owned.getMetadata().getNamespace();
+        String name = FleetNames.repoUrlSecret(gitRepo);
+        if (objects.stream().anyMatch(o -> o instanceof Secret && name.equals(o.getMetadata().getName()))) {
+            return;
+        }
+        String id = "Secret " + namespace + "/" + name;
+        try {
+            var resource = client.secrets().inNamespace(namespace).withName(name);
+            Secret existing = resource.get();
+            if (existing == null || !madeFor(existing, gitRepo)) {
+                return;
+            }
+            resource.delete();
+            LOG.infof("Deleted %s: spec.repo no longer carries credentials", id);
+            outcome.deleted().add(id);
+        } catch (KubernetesClientException e) {
+            LOG.warnf("Could not delete the stale %s, tried again with the next Job: HTTP %d %s", id, e.getCode(),
+                    UrlCredentials.redact(e.getMessage()));
+        }
+    }
+
+    /** gitjob's labels for that GitRepo and a GitRepo of that name as controller: never a user's own Secret. */
+    private static boolean madeFor(Secret secret, String gitRepo) {
+        Map<String, String> labels = empty(secret.getMetadata().getLabels());
+        OwnerReference owner = gitRepoOwner(secret);
+        return JobConventions.MANAGED_BY_VALUE.equals(labels.get(JobConventions.MANAGED_BY_LABEL))
+                && gitRepo.equals(labels.get(JobConventions.GITREPO_LABEL))
+                && owner != null && gitRepo.equals(owner.getName());
+    }
+
+    private static OwnerReference gitRepoOwner(HasMetadata object) {
+        return owners(object).stream().filter(o -> GitRepo.KIND.equals(o.getKind())).findFirst().orElse(null);
     }
 
     private static void ensureOne(KubernetesClient client, HasMetadata wanted, Outcome outcome) {

@@ -39,8 +39,9 @@ import io.gitjob.job.decision.Action;
  * {@code fleet gitcloner} clones into /workspace; {@code fleet apply} turns the paths into Bundles with the GitRepo's
  * options. Containers, arguments, environment, volumes, mounts and security context are Fleet's, in Fleet's order.
  * What Fleet reads from its own Deployment or from Rancher is configured ({@link JobSettings}) or left out (the
- * Rancher CA bundle; image pull Secrets are named, not copied). One difference: a {@code spec.repo} with credentials
- * in it reaches the cloner from a Secret ({@link CloneUrl}), never as the argument Fleet writes into the Job.
+ * Rancher CA bundle; image pull Secrets are named, not copied). Two differences: a {@code spec.repo} with credentials
+ * in it reaches the cloner from a Secret ({@link CloneUrl}), never as the argument Fleet writes into the Job, and so
+ * does a basic-auth user name ({@link GitClone}).
  */
 public final class FleetJobFactory {
 
@@ -169,6 +170,7 @@ public final class FleetJobFactory {
             env.add(new EnvVar(GitClone.KNOWN_HOSTS_ENV, clone.knownHosts(), null));
         }
         // Last, so that Fleet's variables keep Fleet's order; args may name a variable wherever it is defined.
+        env.addAll(clone.env());
         url.env(gitRepo).ifPresent(env::add);
         return new ContainerBuilder()
                 .withName(INIT_CONTAINER)

@@ -31,7 +31,12 @@ public final class FleetNames {
      * read by the cloner through {@link CloneUrl#ENV}.
      */
     public static String repoUrlSecret(GitRepo gitRepo) {
-        return gitRepo.getMetadata().getName() + "-repo-url";
+        return repoUrlSecret(gitRepo.getMetadata().getName());
+    }
+
+    /** {@link #repoUrlSecret(GitRepo)} of the GitRepo of that name. */
+    public static String repoUrlSecret(String gitRepoName) {
+        return gitRepoName + "-repo-url";
     }
 
     /**

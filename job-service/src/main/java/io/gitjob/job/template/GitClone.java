@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.gitjob.gitrepo.GitCredentialKind;
 import io.gitjob.gitrepo.GitRepo;
@@ -18,17 +20,21 @@ import io.gitjob.events.UrlCredentials;
  * How {@code fleet gitcloner} clones a GitRepo, as Fleet v0.16.1's gitjob decides it: the ref (branch, else revision,
  * else {@code master}), the credentials from {@code clientSecretName} or else the namespace's {@code gitcredential}
  * Secret when there is one (basic auth, SSH key or GitHub App, by the Secret's type), insecure TLS, the CA bundle
- * Secret, and the known_hosts data. Only a basic-auth user name and GitHub App ids are read out of a Secret (Fleet
- * passes them as arguments); passwords and keys stay in the mounted files.
+ * Secret, and the known_hosts data. Only GitHub App ids are read out of a Secret and passed as arguments, as Fleet
+ * does; passwords and keys stay in the mounted files. Unlike Fleet, which writes a basic-auth user name into the
+ * arguments, the user name is {@link #USERNAME_EXPANSION}, taken from the Secret by the kubelet ({@link #env}): a
+ * user name is often a token (GitHub's {@code <token>:x-oauth-basic}, a personal access token as user, Gitea's
+ * and Gogs' tokens), and nothing tells every such token from a name, so none goes into the Job.
  *
  * @param flags the gitcloner flags after {@code gitcloner <repo> <dir>}
  * @param credentialsSecret the Secret mounted for the clone, null when none
  * @param credentialsMountPath where it is mounted (the flags name files under it)
  * @param caBundle whether the {@code <name>-cabundle} Secret is mounted at {@link #CA_BUNDLE_DIR}
  * @param knownHosts the known_hosts data, "" when none
+ * @param env the variables the flags expand, to be defined in the container that runs the cloner
  */
 public record GitClone(List<String> flags, String credentialsSecret, String credentialsMountPath, boolean caBundle,
-        String knownHosts) {
+        String knownHosts, List<EnvVar> env) {
 
     /** Fleet's default credentials Secret, used when the GitRepo names none and it exists. */
     public static final String DEFAULT_CREDENTIALS_SECRET =
@@ -37,6 +43,9 @@ public record GitClone(List<String> flags, String credentialsSecret, String cred
     /** The key of {@code spec.caBundle} in the CA bundle Secret. */
     public static final String CA_BUNDLE_KEY = "additional-ca.crt";
     public static final String KNOWN_HOSTS_ENV = "FLEET_KNOWN_HOSTS";
+    public static final String USERNAME_ENV = "GITJOB_GIT_USERNAME";
+    public static final String USERNAME_EXPANSION = "$(" + USERNAME_ENV + ")";
+    static final String USERNAME_KEY = "username";
 
     /**
      * @param pinnedCommit null: Fleet's rule for the ref; else {@code --revision <commit>}, so the clone is exactly
@@ -49,6 +58,7 @@ public record GitClone(List<String> flags, String credentialsSecret, String cred
         GitRepoSpec spec = gitRepo.getSpec();
         String namespace = gitRepo.getMetadata().getNamespace();
         List<String> flags = new ArrayList<>();
+        List<EnvVar> env = new ArrayList<>();
         if (pinnedCommit != null) {
             flags.add("--revision");
             flags.add(pinnedCommit);
@@ -82,8 +92,16 @@ public record GitClone(List<String> flags, String credentialsSecret, String cred
             switch (kind) {
                 case BASIC_AUTH -> {
                     mountPath = dir(credentialsDir, "/gitjob/credentials");
-                    flags.addAll(List.of("--username", decode(data.get("username")), "--password-file",
-                            mountPath + "/password"));
+                    // A Secret without the key gives Fleet's empty user name: a variable from a missing key would
+                    // keep the Pod from starting.
+                    String username = "";
+                    if (data.containsKey(USERNAME_KEY)) {
+                        username = USERNAME_EXPANSION;
+                        env.add(new EnvVarBuilder().withName(USERNAME_ENV).withNewValueFrom().withNewSecretKeyRef()
+                                .withName(secretName).withKey(USERNAME_KEY).withOptional(false).endSecretKeyRef()
+                                .endValueFrom().build());
+                    }
+                    flags.addAll(List.of("--username", username, "--password-file", mountPath + "/password"));
                 }
                 case SSH_KEY -> {
                     mountPath = dir(credentialsDir, "/gitjob/ssh");
@@ -116,7 +134,7 @@ public record GitClone(List<String> flags, String credentialsSecret, String cred
                     + secretName + " or to ConfigMap " + settings.knownHostsConfigMap());
         }
         return new GitClone(List.copyOf(flags), secret.map(s -> secretName).orElse(null), mountPath, caBundle,
-                knownHosts);
+                knownHosts, List.copyOf(env));
     }
 
     private static String knownHosts(Optional<Secret> secret, ReferencedObjects objects, JobSettings settings) {

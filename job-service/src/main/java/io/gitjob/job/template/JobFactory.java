@@ -16,7 +16,8 @@ import io.gitjob.job.decision.Action;
 /**
  * Builds the kubectl-mode Job that applies one state of a GitRepo: the configured pod template (the default one, or
  * {@code gitjob.job.template-file}) with the GitRepo's values, in gitjob's {@link JobEnvelope}. A {@code spec.repo}
- * with credentials reaches the cloner from a Secret ({@link CloneUrl}); the template sees it only redacted.
+ * with credentials reaches the cloner from a Secret ({@link CloneUrl}); the template sees it only redacted. So does a
+ * basic-auth user name ({@link GitClone#USERNAME_EXPANSION} in {@code {{gitclonerArgs}}}).
  */
 public final class JobFactory {
 
@@ -47,7 +48,7 @@ public final class JobFactory {
         PodTemplateSpec pod = template.render(values(gitRepo, create, clone, url, settings),
                 lists(gitRepo, clone, url));
         var spec = pod.getSpec();
-        url.env(gitRepo).ifPresent(env -> defineWhereExpanded(spec, env));
+        defineWhereExpanded(spec, url, clone, gitRepo);
         if (spec.getServiceAccountName() == null || spec.getServiceAccountName().isBlank()) {
             spec.setServiceAccountName(FleetNames.serviceAccount(gitRepo));
         }
@@ -65,36 +66,43 @@ public final class JobFactory {
     }
 
     /**
-     * The URL's variable in every container whose command, args or env use {@link CloneUrl#EXPANSION}, first in its
-     * env so that the template's own variables may use it too. A template in which nothing does would clone the
-     * redacted URL, which cannot work: refused with the way out.
+     * Each variable the cloner's arguments expand (the URL's, the user name's) in every container whose command,
+     * args or env use it, first in its env and in that order, so that the template's own variables may use them too.
+     * A template in which nothing expands the URL's would clone the redacted URL, which cannot work: refused with
+     * the way out.
      */
-    private static void defineWhereExpanded(io.fabric8.kubernetes.api.model.PodSpec spec, EnvVar env) {
-        boolean used = false;
+    private static void defineWhereExpanded(io.fabric8.kubernetes.api.model.PodSpec spec, CloneUrl url,
+            GitClone clone, GitRepo gitRepo) {
+        List<EnvVar> vars = new ArrayList<>();
+        url.env(gitRepo).ifPresent(vars::add);
+        vars.addAll(clone.env());
+        boolean urlUsed = false;
         for (List<Container> containers : List.of(nonNull(spec.getInitContainers()), nonNull(spec.getContainers()))) {
             for (Container c : containers) {
-                if (!expands(c)) {
+                List<EnvVar> defined = new ArrayList<>(vars.stream().filter(v -> expands(c, v)).toList());
+                if (defined.isEmpty()) {
                     continue;
                 }
-                used = true;
-                List<EnvVar> withUrl = new ArrayList<>(List.of(env));
-                nonNull(c.getEnv()).stream().filter(e -> !CloneUrl.ENV.equals(e.getName())).forEach(withUrl::add);
-                c.setEnv(withUrl);
+                urlUsed |= defined.stream().anyMatch(v -> CloneUrl.ENV.equals(v.getName()));
+                List<String> names = defined.stream().map(EnvVar::getName).toList();
+                nonNull(c.getEnv()).stream().filter(e -> !names.contains(e.getName())).forEach(defined::add);
+                c.setEnv(defined);
             }
         }
-        if (!used) {
+        if (url.fromSecret() && !urlUsed) {
             throw new InvalidTemplateException("spec.repo carries credentials, so the cloner must read it from "
-                    + CloneUrl.EXPANSION + " (Secret " + env.getValueFrom().getSecretKeyRef().getName()
+                    + CloneUrl.EXPANSION + " (Secret " + FleetNames.repoUrlSecret(gitRepo)
                     + "), but the pod template uses neither {{gitclonerArgs}} nor {{cloneUrl}}; {{repo}} has the"
                     + " credentials removed");
         }
     }
 
-    private static boolean expands(Container c) {
-        return nonNull(c.getArgs()).stream().anyMatch(a -> a.contains(CloneUrl.EXPANSION))
-                || nonNull(c.getCommand()).stream().anyMatch(a -> a.contains(CloneUrl.EXPANSION))
+    private static boolean expands(Container c, EnvVar var) {
+        String expansion = "$(" + var.getName() + ")";
+        return nonNull(c.getArgs()).stream().anyMatch(a -> a.contains(expansion))
+                || nonNull(c.getCommand()).stream().anyMatch(a -> a.contains(expansion))
                 || nonNull(c.getEnv()).stream().anyMatch(e -> e.getValue() != null
-                        && e.getValue().contains(CloneUrl.EXPANSION));
+                        && e.getValue().contains(expansion));
     }
 
     private static <T> List<T> nonNull(List<T> list) {

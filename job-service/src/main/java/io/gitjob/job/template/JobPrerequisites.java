@@ -28,7 +28,8 @@ import io.gitjob.gitrepo.JobMode;
  * when {@code spec.caBundle} is set. Kubectl mode: the ServiceAccount, a RoleBinding of it to the ClusterRole
  * {@link JobSettings#kubectlClusterRole()} in the GitRepo's namespace only, and the CA bundle Secret. In both modes,
  * when {@code spec.repo} carries credentials, the {@code <name>-repo-url} Secret the cloner reads it from
- * ({@link CloneUrl}).
+ * ({@link CloneUrl}); once they are removed, {@code JobResourcesWriter} deletes that Secret, as it is not among
+ * these.
  */
 public final class JobPrerequisites {
 

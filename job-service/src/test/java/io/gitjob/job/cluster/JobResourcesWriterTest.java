@@ -1,6 +1,8 @@
 package io.gitjob.job.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -13,23 +15,31 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.gitjob.gitrepo.GitRepo;
 import io.gitjob.gitrepo.GitRepoSpec;
 import io.gitjob.gitrepo.JobMode;
 import io.gitjob.job.template.JobPrerequisites;
 import io.gitjob.job.template.JobSettings;
 
-/** The prerequisites of a Job written to Fabric8's mock API server in CRUD mode, as on every Job creation. */
+/**
+ * The prerequisites of a Job written to Fabric8's mock API server in CRUD mode (standing in for the cluster's API
+ * server; an expectation set on it answers before the CRUD store), as on every Job creation.
+ */
 @EnableKubernetesMockClient(crud = true)
 class JobResourcesWriterTest {
 
+    private static final String REPO_URL_SECRET = "simple-repo-url";
+
     static KubernetesClient client;
+    static KubernetesMockServer server;
 
     private final GitRepo gitRepo = gitRepo();
 
@@ -130,6 +140,60 @@ class JobResourcesWriterTest {
         assertEquals(List.of("ConfigMap fleet-default/simple-config-fae44897c8d5"), outcome.updated());
         assertEquals("uid-1", client.configMaps().inNamespace("fleet-default").withName("simple-config-fae44897c8d5")
                 .get().getMetadata().getOwnerReferences().get(0).getUid());
+    }
+
+    @Test
+    void theRepoUrlSecretIsDeletedOnceTheCredentialsAreRemovedFromTheUrl() {
+        gitRepo.getSpec().setRepo("https://bot:T0kenNobodyMayRead@git.example/simple.git");
+        var first = JobResourcesWriter.ensure(client, JobPrerequisites.of(gitRepo, JobMode.FLEET,
+                JobSettings.defaults()));
+        assertTrue(first.created().contains("Secret fleet-default/" + REPO_URL_SECRET), first.toString());
+
+        gitRepo.getSpec().setRepo("https://git.example/simple.git");
+        var outcome = JobResourcesWriter.ensure(client, JobPrerequisites.of(gitRepo, JobMode.FLEET,
+                JobSettings.defaults()));
+
+        assertEquals(List.of("Secret fleet-default/" + REPO_URL_SECRET), outcome.deleted());
+        assertNull(repoUrlSecret());
+        var again = JobResourcesWriter.ensure(client, JobPrerequisites.of(gitRepo, JobMode.KUBECTL,
+                JobSettings.defaults()));
+        assertEquals(List.of(), again.deleted());
+    }
+
+    @Test
+    void aSecretOfThatNameGitjobDidNotMakeIsLeftAlone() {
+        client.resource(new SecretBuilder().withNewMetadata().withNamespace("fleet-default").withName(REPO_URL_SECRET)
+                .endMetadata().addToData("url", "dXNlcnM=").build()).create();
+
+        var outcome = JobResourcesWriter.ensure(client, JobPrerequisites.of(gitRepo, JobMode.FLEET,
+                JobSettings.defaults()));
+
+        assertEquals(List.of(), outcome.deleted());
+        assertEquals("dXNlcnM=", repoUrlSecret().getData().get("url"));
+    }
+
+    @Test
+    void aFailedDeleteDoesNotStopTheJobAndIsTriedAgainWithTheNext() {
+        gitRepo.getSpec().setRepo("https://T0kenNobodyMayRead@git.example/simple.git");
+        JobResourcesWriter.ensure(client, JobPrerequisites.of(gitRepo, JobMode.FLEET, JobSettings.defaults()));
+        gitRepo.getSpec().setRepo("https://git.example/simple.git");
+        server.expect().delete().withPath("/api/v1/namespaces/fleet-default/secrets/" + REPO_URL_SECRET)
+                .andReturn(500, "{\"kind\":\"Status\",\"code\":500,\"message\":\"etcd unavailable\"}").once();
+
+        var failed = JobResourcesWriter.ensure(client, JobPrerequisites.of(gitRepo, JobMode.FLEET,
+                JobSettings.defaults()));
+
+        assertEquals(List.of(), failed.deleted());
+        assertEquals(5, failed.unchanged().size(), "the other prerequisites are in place: " + failed);
+        assertNotNull(repoUrlSecret());
+        var next = JobResourcesWriter.ensure(client, JobPrerequisites.of(gitRepo, JobMode.FLEET,
+                JobSettings.defaults()));
+        assertEquals(List.of("Secret fleet-default/" + REPO_URL_SECRET), next.deleted());
+        assertNull(repoUrlSecret());
+    }
+
+    private static Secret repoUrlSecret() {
+        return client.secrets().inNamespace("fleet-default").withName(REPO_URL_SECRET).get();
     }
 
     private static Role role() {

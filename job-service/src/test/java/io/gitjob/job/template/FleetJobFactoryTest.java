@@ -27,7 +27,8 @@ import io.gitjob.gitrepo.JobMode;
  * The fleet-mode Job against the Job rancher/fleet v0.16.1's gitjob builds for the same GitRepo
  * ({@code internal/cmd/controller/gitops/reconciler/gitjob.go}: newGitJob, newJobSpec, newGitCloner, argsAndEnvs,
  * volumes, volumesFromSecret, proxyEnvVars), written out from that source. Where gitjob's Job differs it is said:
- * gitjob's own labels, the Job name and the deadline come from gitjob; the Rancher CA bundle fallback is absent.
+ * gitjob's own labels, the Job name and the deadline come from gitjob; the Rancher CA bundle fallback is absent; the
+ * basic-auth user name, which Fleet writes into the args, is {@code $(GITJOB_GIT_USERNAME)} from the Secret.
  */
 class FleetJobFactoryTest {
 
@@ -66,7 +67,7 @@ class FleetJobFactoryTest {
                 image: rancher/fleet:v0.16.1
                 command: [fleet]
                 args: [gitcloner, "https://git.example/simple.git", /workspace, --branch, main,
-                       --username, deploy, --password-file, /gitjob/credentials/password,
+                       --username, "$(GITJOB_GIT_USERNAME)", --password-file, /gitjob/credentials/password,
                        --insecure-skip-tls, --ca-bundle-file, /gitjob/cabundle/additional-ca.crt]
                 terminationMessagePolicy: FallbackToLogsOnError
                 volumeMounts:
@@ -80,6 +81,9 @@ class FleetJobFactoryTest {
                 - {name: HTTPS_PROXY, value: "http://proxy:3128"}
                 - {name: NO_PROXY, value: "10.0.0.0/8,.svc"}
                 - {name: FLEET_KNOWN_HOSTS, value: "%1$s"}
+                - name: GITJOB_GIT_USERNAME
+                  valueFrom:
+                    secretKeyRef: {name: git-auth, key: username, optional: false}
                 securityContext:
                   allowPrivilegeEscalation: false
                   readOnlyRootFilesystem: true

@@ -49,9 +49,12 @@ class KubectlJobTest {
                 command: [fleet]
                 args: [gitcloner, "https://git.example/simple.git", /workspace/repo,
                        --revision, c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00,
-                       --username, deploy, --password-file, /gitjob/credentials/password,
+                       --username, "$(GITJOB_GIT_USERNAME)", --password-file, /gitjob/credentials/password,
                        --insecure-skip-tls, --ca-bundle-file, /gitjob/cabundle/additional-ca.crt]
                 env:
+                - name: GITJOB_GIT_USERNAME
+                  valueFrom:
+                    secretKeyRef: {name: git-auth, key: username, optional: false}
                 - {name: FLEET_KNOWN_HOSTS, value: "%1$s"}
                 - {name: HOME, value: /tmp}
                 - {name: HTTP_PROXY, value: "http://proxy:3128"}

@@ -72,6 +72,9 @@ public class GitCredentials {
 
     private final Set<String> warnedHostKeys = ConcurrentHashMap.newKeySet();
     private volatile boolean warnedRancherCa;
+    /** {@link System#nanoTime()} until which Rancher's CA Secrets are taken as unreadable. */
+    private volatile long rancherForbiddenUntil = System.nanoTime();
+    private static final Duration RANCHER_FORBIDDEN_MEMORY = Duration.ofMinutes(5);
 
     public GitCredentials() {
     }
@@ -234,6 +237,9 @@ public class GitCredentials {
 
     /** Fleet trusts Rancher's CAs for a GitRepo without its own bundle: tls-ca, then tls-ca-additional. */
     private String rancherCaBundle() {
+        if (System.nanoTime() < rancherForbiddenUntil) {
+            return ""; // forbidden a moment ago: not asked at every poll (ClusterReads keeps no errors)
+        }
         Secret ca;
         Secret additional;
         try {
@@ -244,6 +250,7 @@ public class GitCredentials {
                 throw e;
             }
             // Without Rancher there is no reason to grant the watcher cattle-system: polls go on with JVM CAs.
+            rancherForbiddenUntil = System.nanoTime() + RANCHER_FORBIDDEN_MEMORY.toNanos();
             if (!warnedRancherCa) {
                 warnedRancherCa = true;
                 LOG.warnf("Cannot read Rancher's CA bundle (Secrets %s/%s, %s: forbidden); HTTPS remotes without "

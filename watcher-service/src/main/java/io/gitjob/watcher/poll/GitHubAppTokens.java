@@ -87,14 +87,46 @@ public class GitHubAppTokens {
         long installation = number(secretName, GitCredentialKind.GITHUB_APP_INSTALLATION_ID, installationId);
         String api = apiBase(repoUrl);
         String cacheKey = api + " " + app + " " + installation + " " + fingerprint(privateKeyPem);
-        Token token = cache.compute(cacheKey, (k, cached) -> {
-            if (cached != null && clock.instant().plus(refreshBefore).isBefore(cached.expiresAt())) {
-                return cached;
+        Token cached = cache.get(cacheKey);
+        if (fresh(cached)) {
+            return cached.value();
+        }
+        // One mint per installation at a time, the others waiting for its token; never a network call under a
+        // lock of the map (that would hold up every app whose key shares the bin), and a failure is remembered
+        // briefly, so polls of an app whose API is down fail at once instead of each waiting out the timeouts.
+        synchronized (locks.computeIfAbsent(cacheKey, k -> new Object())) {
+            cached = cache.get(cacheKey);
+            if (fresh(cached)) {
+                return cached.value();
             }
-            return mint(api, secretName, app, installation, privateKey(secretName, privateKeyPem), tls);
-        });
-        return token.value();
+            Failure failed = failures.get(cacheKey);
+            if (failed != null && clock.instant().isBefore(failed.until())) {
+                throw new CredentialsException(failed.message() + " (not asked again until " + failed.until() + ")");
+            }
+            try {
+                Token token = mint(api, secretName, app, installation, privateKey(secretName, privateKeyPem), tls);
+                cache.put(cacheKey, token);
+                failures.remove(cacheKey);
+                return token.value();
+            } catch (CredentialsException e) {
+                failures.put(cacheKey, new Failure(e.getMessage(), clock.instant().plus(FAILURE_MEMORY)));
+                throw e;
+            }
+        }
     }
+
+    private boolean fresh(Token token) {
+        return token != null && clock.instant().plus(refreshBefore).isBefore(token.expiresAt());
+    }
+
+    /** How long a failed mint answers for the next ones: about one polling interval. */
+    private static final Duration FAILURE_MEMORY = Duration.ofSeconds(15);
+
+    private record Failure(String message, Instant until) {
+    }
+
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final Map<String, Failure> failures = new ConcurrentHashMap<>();
 
     private Token mint(String api, String secretName, long app, long installation, PrivateKey key, TlsTrust tls) {
         String endpoint = api + "/app/installations/" + installation + "/access_tokens";

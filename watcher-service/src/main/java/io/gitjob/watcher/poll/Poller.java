@@ -30,6 +30,7 @@ import io.gitjob.events.GitRepoKey;
 import io.gitjob.events.GitRepoRef;
 import io.gitjob.events.GitRepoState;
 import io.gitjob.events.RepoSpec;
+import io.gitjob.events.UrlCredentials;
 import io.gitjob.gitrepo.GitRepo;
 import io.gitjob.watcher.GitRepoTracker;
 import io.gitjob.watcher.PublishFailedException;
@@ -89,6 +90,9 @@ public class Poller {
     @ConfigProperty(name = "gitjob.watcher.fetch-tally-interval", defaultValue = "1m")
     Duration tallyInterval;
 
+    @ConfigProperty(name = "gitjob.watcher.fetch-tallies", defaultValue = "true")
+    boolean tallies;
+
     @Inject
     io.gitjob.watcher.GitRepoWatch watch;
 
@@ -115,10 +119,8 @@ public class Poller {
         volatile boolean again;
         /** The poll in flight, or the next one, was asked for by a webhook (the commit's source in its event). */
         volatile boolean byWebhook;
-        /** ls-remotes since {@link #tallySince} that found the known commit, not yet published. */
-        final List<Double> unchanged = new ArrayList<>();
-        volatile Instant tallySince;
-        volatile String tallyCommit;
+        /** ls-remotes that found the known commit, not yet published; kept when the schedule is replaced. */
+        Tally tally = new Tally();
 
         Entry(GitRepoState state, Instant due, StatusWrites.Written written) {
             this.ref = state.gitRepo();
@@ -127,6 +129,24 @@ public class Poller {
             this.written = written;
             this.generation = state.generation();
             this.forceSyncGeneration = state.forceSyncGeneration();
+        }
+    }
+
+    /** The fetches of one GitRepo that found the same commit, since {@code since}; guarded by itself. */
+    static final class Tally {
+        final List<Double> seconds = new ArrayList<>();
+        final List<Instant> times = new ArrayList<>();
+        String commit;
+        /**
+         * The record being published: its id and how many of the first fetches it holds. Kept across tries, so a
+         * record the broker took although its acknowledgement was lost is not counted twice (metrics-service knows
+         * its id); fetches made meanwhile go in the next record.
+         */
+        String pendingId;
+        int pendingCount;
+
+        synchronized boolean due(Instant now, Duration period) {
+            return !seconds.isEmpty() && !now.isBefore(times.get(0).plus(period));
         }
     }
 
@@ -152,15 +172,17 @@ public class Poller {
         if (entry == null) {
             return; // not owned here, or not scheduled yet: a first poll is made at once anyway
         }
-        entry.byWebhook = true;
-        if (entry.inFlight) {
-            entry.again = true;
-        } else {
-            entry.due = clock.instant();
-            ScheduledExecutorService s = scheduler;
-            if (s != null) {
-                s.execute(this::tick); // now, not at the next tick
+        synchronized (entry) {
+            entry.byWebhook = true;
+            if (entry.inFlight) {
+                entry.again = true; // taken by the poll's end (finish), under the same lock
+                return;
             }
+            entry.due = clock.instant();
+        }
+        ScheduledExecutorService s = scheduler;
+        if (s != null) {
+            s.execute(this::tick); // now, not at the next tick
         }
     }
 
@@ -179,22 +201,39 @@ public class Poller {
                 }
                 if (entry == null || !entry.ref.uid().equals(state.gitRepo().uid())
                         || !sameSchedule(entry.spec, state.spec())) {
-                    entry = new Entry(state, now, entry == null ? null : entry.written);
+                    Entry replaced = entry;
+                    entry = new Entry(state, now, replaced == null ? null : replaced.written);
+                    if (replaced != null && replaced.ref.uid().equals(state.gitRepo().uid())) {
+                        entry.tally = replaced.tally; // its fetches were made: still counted
+                    }
                     entries.put(key, entry);
-                } else if (entry.spec.disablePolling() && (entry.generation != state.generation()
-                        || entry.forceSyncGeneration != state.forceSyncGeneration())) {
-                    // Fleet's reconciler asks the remote whenever a GitRepo without polling has no Job to run:
-                    // after each spec change or force sync. So a force sync deploys the latest head.
+                } else if (entry.generation != state.generation()
+                        || entry.forceSyncGeneration != state.forceSyncGeneration()) {
+                    // A spec change or force sync asks the remote at once: a GitRepo without polling as Fleet's
+                    // reconciler asks it (so a force sync deploys the latest head), and one backing off so that a
+                    // fix (a CA bundle, another Secret) is tried without waiting out the backoff.
                     entry.generation = state.generation();
                     entry.forceSyncGeneration = state.forceSyncGeneration();
+                    entry.failures = 0;
                     entry.due = now;
                 }
-                if (entry.inFlight || now.isBefore(entry.due)) {
-                    continue;
+                Entry next = entry;
+                synchronized (next) {
+                    if (next.inFlight) {
+                        continue;
+                    }
+                    if (now.isBefore(next.due)) {
+                        if (next.tally.due(now, tallyInterval)) {
+                            // A GitRepo polled less often than the tally period (webhooks, a long interval) or
+                            // not at all any more has its fetches published all the same.
+                            next.inFlight = true;
+                            fetchers.execute(() -> publishTally(next));
+                        }
+                        continue;
+                    }
+                    next.inFlight = true;
                 }
-                entry.inFlight = true;
-                Entry polled = entry;
-                fetchers.execute(() -> poll(polled));
+                fetchers.execute(() -> poll(next));
             }
             entries.keySet().retainAll(live);
         } catch (RuntimeException e) {
@@ -209,14 +248,18 @@ public class Poller {
         boolean oneCheck = entry.spec.disablePolling();
         boolean answered = false;
         boolean failed = false;
+        boolean skipped = false;
         CommitSource source = entry.byWebhook ? CommitSource.WEBHOOK : CommitSource.POLL;
         entry.byWebhook = false;
         long start = System.nanoTime();
         try {
             Optional<GitRepo> live = watch.cachedGitRepo(entry.ref.key())
                     .filter(g -> entry.ref.uid().equals(g.getMetadata().getUid()));
-            if (live.isEmpty()) {
-                answered = true; // gone or re-created: the next tick drops or replaces this schedule
+            if (live.isEmpty() || !sameSource(live.get(), entry.spec)) {
+                // Gone, re-created, or its repo, branch or revision edited since this schedule was made: the next
+                // tick drops or replaces the schedule; a result now would be credited to the old source.
+                answered = true;
+                skipped = true;
                 return;
             }
             Head head = remote.head(live.get(), entry.spec, credentials.forGitRepo(live.get()));
@@ -235,6 +278,7 @@ public class Poller {
             count(detected ? "detected" : "unchanged");
             if (detected) {
                 kubernetesEvents.newCommit(entry.ref, head.commit());
+                publishTallyNow(entry); // the fetches of the commit before, under that commit
             } else {
                 tally(entry, head.commit(), triggered, seconds(start));
             }
@@ -265,24 +309,46 @@ public class Poller {
             writeStatus(entry, triggered, false, PollSchedule.failureMessage(error, failures, wait), false);
         } finally {
             Instant now = clock.instant();
-            if (entry.again) {
-                entry.again = false;
-                entry.due = now;
+            Instant due;
+            if (skipped) {
+                due = now.plus(tick);
             } else if (failed) {
                 // A remote that keeps failing is asked less and less often (Fleet #3486), never less than its
                 // interval; a success resets it. A GitRepo without polling is asked again the same way until one
                 // check goes through: it would otherwise wait for a webhook that may never come.
-                entry.due = now.plus(PollSchedule.jittered(
+                due = now.plus(PollSchedule.jittered(
                         PollSchedule.backoff(interval(entry, oneCheck), entry.failures, backoffMax),
                         random.getAsDouble()));
             } else if (oneCheck && !answered) {
-                entry.due = now.plus(PollSchedule.jittered(defaultInterval, random.getAsDouble()));
+                due = now.plus(PollSchedule.jittered(defaultInterval, random.getAsDouble()));
             } else {
-                entry.due = PollSchedule.nextDue(now, entry.spec, defaultInterval, random.getAsDouble())
+                due = PollSchedule.nextDue(now, entry.spec, defaultInterval, random.getAsDouble())
                         .orElse(Instant.MAX);
+            }
+            finish(entry, due);
+        }
+    }
+
+    /** The end of a poll or tally: a webhook that came meanwhile (pollNow saw it in flight) polls at once. */
+    private void finish(Entry entry, Instant due) {
+        synchronized (entry) {
+            if (entry.again) {
+                entry.again = false;
+                entry.due = clock.instant();
+            } else if (due != null) {
+                entry.due = due;
             }
             entry.inFlight = false;
         }
+    }
+
+    /** Whether the live GitRepo still names the source this schedule was made for. */
+    private static boolean sameSource(GitRepo live, RepoSpec spec) {
+        var liveSpec = live.getSpec();
+        return liveSpec != null && liveSpec.getRepo() != null
+                && UrlCredentials.redact(liveSpec.getRepo().trim()).equals(spec.repo())
+                && java.util.Objects.equals(liveSpec.getBranch(), spec.branch())
+                && java.util.Objects.equals(liveSpec.getRevision(), spec.revision());
     }
 
     private Duration interval(Entry entry, boolean oneCheck) {
@@ -295,28 +361,69 @@ public class Poller {
      * {@link #TALLY_LIMIT} fetches, the oldest dropped first).
      */
     private void tally(Entry entry, String commit, Instant at, double seconds) {
-        synchronized (entry.unchanged) {
-            if (!commit.equals(entry.tallyCommit)) {
-                entry.unchanged.clear();
-                entry.tallyCommit = commit;
+        if (!tallies) {
+            return;
+        }
+        Tally tally = entry.tally;
+        synchronized (tally) {
+            if (!commit.equals(tally.commit)) {
+                publish(entry, tally); // another commit's: published under it first (dropped if that fails)
+                tally.seconds.clear();
+                tally.times.clear();
+                tally.pendingId = null;
+                tally.commit = commit;
             }
-            if (entry.unchanged.isEmpty()) {
-                entry.tallySince = at;
+            if (tally.seconds.size() >= TALLY_LIMIT) {
+                if (tally.pendingCount >= tally.seconds.size()) {
+                    return; // the broker has been away for a thousand polls: this one goes uncounted
+                }
+                tally.seconds.remove(tally.pendingCount);
+                tally.times.remove(tally.pendingCount);
             }
-            if (entry.unchanged.size() >= TALLY_LIMIT) {
-                entry.unchanged.remove(0);
+            tally.seconds.add(seconds);
+            tally.times.add(at);
+            if (tally.due(clock.instant(), tallyInterval)) {
+                publish(entry, tally);
             }
-            entry.unchanged.add(seconds);
-            if (clock.instant().isBefore(entry.tallySince.plus(tallyInterval))) {
-                return;
-            }
-            try {
-                tracker.headUnchanged(entry.ref, entry.spec, commit, entry.tallySince, List.copyOf(entry.unchanged));
-                entry.unchanged.clear();
-            } catch (PublishFailedException e) {
-                LOG.warnf("Could not publish the fetch tally of %s (%s); kept for the next poll", entry.ref.key(),
-                        e.getMessage());
-            }
+        }
+    }
+
+    /** The tick's flush of a tally its polls did not flush (the GitRepo polled rarely or no more). */
+    private void publishTally(Entry entry) {
+        try {
+            publishTallyNow(entry);
+        } finally {
+            finish(entry, null);
+        }
+    }
+
+    private void publishTallyNow(Entry entry) {
+        Tally tally = entry.tally;
+        synchronized (tally) {
+            publish(entry, tally);
+        }
+    }
+
+    /** Under the tally's lock. What it held is cleared when published or stale (the GitRepo gone, not owned). */
+    private void publish(Entry entry, Tally tally) {
+        if (tally.seconds.isEmpty()) {
+            return;
+        }
+        if (tally.pendingId == null) {
+            tally.pendingId = java.util.UUID.randomUUID().toString();
+            tally.pendingCount = tally.seconds.size();
+        }
+        int n = tally.pendingCount;
+        try {
+            tracker.headUnchanged(entry.ref, tally.pendingId, tally.commit, tally.times.get(0),
+                    List.copyOf(tally.seconds.subList(0, n)));
+            tally.seconds.subList(0, n).clear();
+            tally.times.subList(0, n).clear();
+            tally.pendingId = null;
+            tally.pendingCount = 0;
+        } catch (PublishFailedException e) {
+            LOG.warnf("Could not publish the fetch tally of %s (%s); tried again later", entry.ref.key(),
+                    e.getMessage());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.gitjob.watcher.state;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -30,6 +31,7 @@ import io.gitjob.events.GitRepoKey;
 import io.gitjob.events.GitRepoState;
 import io.gitjob.events.MalformedEventException;
 import io.gitjob.events.Topics;
+import io.gitjob.events.UrlCredentials;
 import io.smallrye.common.annotation.Identifier;
 
 /**
@@ -83,6 +85,7 @@ public class StateTopic {
      */
     public Map<GitRepoKey, GitRepoState> read(Set<Integer> partitions) {
         Map<GitRepoKey, GitRepoState> states = new HashMap<>();
+        Set<GitRepoKey> withCredentials = new java.util.HashSet<>();
         if (partitions.isEmpty()) {
             return states;
         }
@@ -105,21 +108,35 @@ public class StateTopic {
                             + " to their end within " + readTimeout);
                 }
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    apply(states, record);
+                    apply(states, record, withCredentials);
                 }
             }
+        }
+        // A state an older watcher wrote with the URL's credentials (this one never does) is written again as
+        // read, without them, so compaction drops the old record: nothing else may rewrite a quiet GitRepo's state.
+        withCredentials.stream().map(states::get).filter(java.util.Objects::nonNull).forEach(this::write);
+        if (!withCredentials.isEmpty()) {
+            LOG.infof("Rewrote %d gitrepo-state records that held credentials in a URL", withCredentials.size());
         }
         return states;
     }
 
-    private static void apply(Map<GitRepoKey, GitRepoState> states, ConsumerRecord<String, byte[]> record) {
+    private static void apply(Map<GitRepoKey, GitRepoState> states, ConsumerRecord<String, byte[]> record,
+            Set<GitRepoKey> withCredentials) {
         try {
             GitRepoKey key = GitRepoKey.parse(record.key());
             GitRepoState state = EventCodec.decodeState(record.value());
             if (state == null) {
                 states.remove(key);
+                withCredentials.remove(key);
             } else {
                 states.put(key, state);
+                // Decoding already took the credentials out (RepoSpec); the record on the topic still has them.
+                if (UrlCredentials.carriesCredential(new String(record.value(), StandardCharsets.UTF_8))) {
+                    withCredentials.add(key);
+                } else {
+                    withCredentials.remove(key);
+                }
             }
         } catch (MalformedEventException | IllegalArgumentException e) {
             LOG.warnf("Skipping unreadable gitrepo-state record %d@%d (key %s): %s", record.partition(),

@@ -118,6 +118,11 @@ class GitHubAppCredentialsTest {
         assertTrue(e.getMessage().contains("fleet-local/github-app"), e.getMessage());
         assertFalse(e.getMessage().contains(otherKey.substring(40, 80)), e.getMessage());
         assertEquals(0, github.mints());
+        // The next polls of that app fail at once with the same answer, without asking GitHub again each time.
+        int asked = github.requests();
+        var again = assertThrows(CredentialsException.class, () -> head(gitRepo()));
+        assertTrue(again.getMessage().contains("HTTP 401"), again.getMessage());
+        assertEquals(asked, github.requests());
     }
 
     @Test

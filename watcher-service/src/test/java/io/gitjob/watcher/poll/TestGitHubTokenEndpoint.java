@@ -64,7 +64,15 @@ final class TestGitHubTokenEndpoint implements AutoCloseable {
         return issued.contains(token);
     }
 
+    /** Every request that reached the endpoint, refused ones included. */
+    int requests() {
+        return requests.get();
+    }
+
+    private final AtomicInteger requests = new AtomicInteger();
+
     private void handle(HttpExchange exchange) throws IOException {
+        requests.incrementAndGet();
         try (exchange) {
             String expectedPath = "/app/installations/" + installationId + "/access_tokens";
             if (!"POST".equals(exchange.getRequestMethod()) || !expectedPath.equals(exchange.getRequestURI().getPath())) {
