@@ -26,6 +26,10 @@ class TimelineCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object a line instead of text.")
     boolean json;
 
+    @Option(names = "--tallies", description = "Also the watcher's fetch tallies (gitrepo.head-unchanged, one a "
+            + "minute per GitRepo: polls that found the same head), left out by default.")
+    boolean tallies;
+
     @Mixin
     TimeRange range;
 
@@ -57,7 +61,12 @@ class TimelineCommand implements Callable<Integer> {
                 partitions.addAll(Keys.partitionOf(key, kafka.partitions(topic)));
             }
             RangeReader.read(kafka.consumer(), partitions, start, end, r -> key.toString().equals(r.key()),
-                    r -> entries.add(TimelineEntry.of(r)), spec.commandLine().getErr());
+                    r -> {
+                        TimelineEntry entry = TimelineEntry.of(r);
+                        if (tallies || !(entry.event() instanceof io.gitjob.events.GitRepoEvent.HeadUnchanged)) {
+                            entries.add(entry);
+                        }
+                    }, spec.commandLine().getErr());
         }
         entries.sort(Comparator.comparing(TimelineEntry::time).thenComparing(TimelineEntry::topic)
                 .thenComparingLong(TimelineEntry::offset));

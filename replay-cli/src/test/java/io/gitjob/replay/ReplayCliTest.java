@@ -190,6 +190,21 @@ class ReplayCliTest {
     }
 
     @Test
+    void theWatchersFetchTalliesShowOnlyWhenAskedFor() throws Exception {
+        GitRepoRef polled = TestEvents.gitRepo("team-d", "tallied-" + RUN);
+        send(commit(polled, "t1", NOW.minusSeconds(120)));
+        send(new GitRepoEvent.HeadUnchanged(TestEvents.id(), NOW.minusSeconds(60), polled, 1, 0, "t1",
+                NOW.minusSeconds(119), List.of(0.2, 0.3)));
+        producer.flush();
+        var plain = run("timeline", key(polled));
+        assertEquals(0, plain.code, plain.err);
+        assertTrue(plain.out.contains("gitrepo.commit-detected"), plain.out);
+        assertTrue(!plain.out.contains("gitrepo.head-unchanged"), plain.out);
+        var all = run("timeline", key(polled), "--tallies");
+        assertTrue(all.out.contains("gitrepo.head-unchanged") && all.out.contains("fetches=2"), all.out);
+    }
+
+    @Test
     void aUrlPrintedInPiecesIsStillRedactedWhole() throws Exception {
         StringWriter sink = new StringWriter();
         try (PrintWriter out = new PrintWriter(new RedactingWriter(sink))) {

@@ -177,8 +177,10 @@ class JobResourcesWriterTest {
         gitRepo.getSpec().setRepo("https://T0kenNobodyMayRead@git.example/simple.git");
         JobResourcesWriter.ensure(client, JobPrerequisites.of(gitRepo, JobMode.FLEET, JobSettings.defaults()));
         gitRepo.getSpec().setRepo("https://git.example/simple.git");
+        // Refused, as by an RBAC without delete (a 5xx the client would retry by itself).
         server.expect().delete().withPath("/api/v1/namespaces/fleet-default/secrets/" + REPO_URL_SECRET)
-                .andReturn(500, "{\"kind\":\"Status\",\"code\":500,\"message\":\"etcd unavailable\"}").once();
+                .andReturn(403, "{\"kind\":\"Status\",\"code\":403,\"reason\":\"Forbidden\",\"message\":"
+                        + "\"secrets is forbidden\"}").once();
 
         var failed = JobResourcesWriter.ensure(client, JobPrerequisites.of(gitRepo, JobMode.FLEET,
                 JobSettings.defaults()));
