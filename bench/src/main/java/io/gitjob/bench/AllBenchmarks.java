@@ -24,7 +24,7 @@ import io.gitjob.bench.pipeline.PipelineBench;
  * <p>Arguments: sizes (default {@code 300 1000}; 10,000 does not finish on 2 cores, see docs/performance.md),
  * {@code --polling-interval=15s} (default 15 s up to
  * 2,000 GitRepos, 5 min above), {@code --commit-wave}/{@code --no-commit-wave} (default: up to 2,000 GitRepos),
- * {@code --wave-timeout=seconds}, {@code --check-manifests}
+ * {@code --wave-timeout=seconds}, {@code --job-mode=fleet|kubectl}, {@code --check-manifests}
  * (clone and check every Job's manifests, the sandbox's default; slow at 10,000), {@code --out=path},
  * {@code --with-micro}.
  */
@@ -49,6 +49,8 @@ public final class AllBenchmarks {
                 out = Path.of(arg.substring(arg.indexOf('=') + 1));
             } else if (arg.equals("--with-micro")) {
                 micro = true;
+            } else if (arg.startsWith("--job-mode=")) {
+                options.jobMode = arg.substring(arg.indexOf('=') + 1);
             } else if (arg.startsWith("--wave-timeout=")) {
                 options.waveTimeout = java.time.Duration.ofSeconds(Long.parseLong(arg.substring(arg.indexOf('=') + 1)));
             } else if (arg.matches("\\d+")) {

@@ -39,7 +39,8 @@ import com.sun.net.httpserver.HttpServer;
  * <p>It is also where the sandbox's API misbehaves on purpose ({@link FaultInjector}): a share of the requests
  * answered 429 or 500 or held until the client gives up, or every request and watch event held while frozen,
  * configured at run time through {@code /_faults} ({@link FaultsClient} is its client). {@code GET /_created} lists
- * every Job the API server created ({@link JobCreations}).
+ * every Job the API server created ({@link JobCreations}), {@code GET /_requests} every request per client, verb
+ * and resource ({@link RequestCounts}).
  */
 final class ApiFront implements AutoCloseable {
 
@@ -55,14 +56,17 @@ final class ApiFront implements AutoCloseable {
     private final URI backend;
     private final FaultInjector faults = new FaultInjector();
     private final FrontAdmin admin;
+    private final RequestCounts requests;
 
-    private ApiFront(HttpServer server, ExecutorService executor, URI backend, JobCreations jobCreations) {
+    private ApiFront(HttpServer server, ExecutorService executor, URI backend, JobCreations jobCreations,
+            RequestCounts requests) {
         this.server = server;
         this.executor = executor;
         this.backend = backend;
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).executor(executor).build();
-        this.admin = new FrontAdmin(faults, jobCreations);
+        this.requests = requests;
+        this.admin = new FrontAdmin(faults, jobCreations, requests);
     }
 
     /** Listens on {@code address:port} and forwards to {@code backend} (the mock's {@code http://host:port}). */
@@ -72,6 +76,15 @@ final class ApiFront implements AutoCloseable {
 
     /** The same, serving {@code jobCreations} (the mock's record of created Jobs) on {@code /_created}. */
     static ApiFront start(InetAddress address, int port, URI backend, JobCreations jobCreations) throws IOException {
+        return start(address, port, backend, jobCreations, new RequestCounts());
+    }
+
+    /**
+     * The same, counting every request through it in {@code requests} (served on {@code /_requests}), which the
+     * mock's dispatcher may share to count the sandbox's own clients too.
+     */
+    static ApiFront start(InetAddress address, int port, URI backend, JobCreations jobCreations,
+            RequestCounts requests) throws IOException {
         // The JDK's server writes an answer's headers and body apart; with Nagle's algorithm on, the body then
         // waits for the client's delayed ACK, 40 ms on every request. Read once, when its first server starts.
         System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -82,7 +95,7 @@ final class ApiFront implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        ApiFront front = new ApiFront(server, executor, backend, jobCreations);
+        ApiFront front = new ApiFront(server, executor, backend, jobCreations, requests);
         server.createContext("/", front::handle);
         server.setExecutor(executor);
         server.start();
@@ -119,13 +132,20 @@ final class ApiFront implements AutoCloseable {
             faults.awaitThawed(true);
             ApiRequest request = ApiRequest.of(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
                     exchange.getRequestURI().getRawQuery());
+            boolean watch = isWatch(exchange.getRequestMethod(), exchange.getRequestURI().getRawQuery());
+            boolean webSocketAttempt = watch
+                    && "websocket".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Upgrade"));
+            if (!webSocketAttempt) {
+                // A Fabric8 watch is a refused WebSocket attempt and then the HTTP watch: one watch, counted once.
+                requests.count(exchange.getRequestHeaders().getFirst("User-Agent"), request);
+            }
             Optional<FaultRule> fault = faults.draw(request);
             if (fault.isPresent()) {
                 inject(exchange, request, fault.get());
                 return;
             }
-            if (isWatch(exchange.getRequestMethod(), exchange.getRequestURI().getRawQuery())) {
-                if ("websocket".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Upgrade"))) {
+            if (watch) {
+                if (webSocketAttempt) {
                     // A Fabric8 client tries WebSocket first; answered 200 instead of 101 (as kubectl proxy
                     // does), it watches over HTTP at once. An empty body: it reads the answer to the end first.
                     exchange.sendResponseHeaders(200, -1);

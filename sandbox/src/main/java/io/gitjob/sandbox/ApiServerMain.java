@@ -43,11 +43,13 @@ public final class ApiServerMain {
         // The mock logs every request at INFO: far too much for the sandbox's console.
         java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
         JobCreations jobCreations = new JobCreations();
+        RequestCounts requests = new RequestCounts();
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new SandboxCrudDispatcher(fleetStatusSchema, fleetInstalled, jobCreations), false);
+                new SandboxCrudDispatcher(fleetStatusSchema, fleetInstalled, jobCreations, requests), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         String mockUrl = "http://127.0.0.1:" + server.getPort();
-        ApiFront front = ApiFront.start(InetAddress.getLoopbackAddress(), port, URI.create(mockUrl), jobCreations);
+        ApiFront front = ApiFront.start(InetAddress.getLoopbackAddress(), port, URI.create(mockUrl), jobCreations,
+                requests);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             front.close();
             server.destroy();

@@ -64,6 +64,20 @@ public final class FaultsClient {
         });
     }
 
+    /**
+     * API requests so far per client ({@code gitjob-job-service}, {@code gitjob-sandbox-job-runner}, ...), then per
+     * verb and resource ({@code "create jobs"}); a watch counts once, when opened. See {@link RequestCounts}.
+     */
+    public Map<String, Map<String, Long>> requestsByClient() {
+        return json.convertValue(call("GET", FrontAdmin.REQUESTS, null), new TypeReference<>() {
+        });
+    }
+
+    /** Counts {@link #requestsByClient()} from zero again. */
+    public void resetRequests() {
+        call("DELETE", FrontAdmin.REQUESTS, null);
+    }
+
     /** Every Job the API server created, oldest first, whoever created it. */
     public List<JobCreations.Created> jobCreations() {
         return json.convertValue(call("GET", FrontAdmin.CREATED, null), new TypeReference<>() {

@@ -18,7 +18,9 @@ import com.sun.net.httpserver.HttpExchange;
  * its draws starting again from the seed; {@code DELETE /_faults}: no more rules;</li>
  * <li>{@code POST /_faults/freeze}, {@code POST /_faults/thaw}: hold every request and watch event, and let
  * them go;</li>
- * <li>{@code GET /_created}: every Job the API server created ({@link JobCreations.Created}), oldest first.</li>
+ * <li>{@code GET /_created}: every Job the API server created ({@link JobCreations.Created}), oldest first;</li>
+ * <li>{@code GET /_requests}: the API requests so far per client, then per {@code "verb resource"}
+ * ({@link RequestCounts}); {@code DELETE /_requests}: start counting again from zero.</li>
  * </ul>
  * None of these is ever faulted or frozen.
  */
@@ -26,6 +28,7 @@ final class FrontAdmin {
 
     static final String FAULTS = "/_faults";
     static final String CREATED = "/_created";
+    static final String REQUESTS = "/_requests";
 
     /** A new fault plan, as {@code PUT /_faults} takes it. */
     record Plan(long seed, List<FaultRule> rules) {
@@ -37,14 +40,16 @@ final class FrontAdmin {
     private final ObjectMapper json = new ObjectMapper();
     private final FaultInjector faults;
     private final JobCreations jobCreations;
+    private final RequestCounts requests;
 
-    FrontAdmin(FaultInjector faults, JobCreations jobCreations) {
+    FrontAdmin(FaultInjector faults, JobCreations jobCreations, RequestCounts requests) {
         this.faults = faults;
         this.jobCreations = jobCreations;
+        this.requests = requests;
     }
 
     static boolean handles(String path) {
-        return path.equals(FAULTS) || path.startsWith(FAULTS + "/") || path.equals(CREATED);
+        return path.equals(FAULTS) || path.startsWith(FAULTS + "/") || path.equals(CREATED) || path.equals(REQUESTS);
     }
 
     void handle(HttpExchange exchange) throws IOException {
@@ -77,8 +82,14 @@ final class FrontAdmin {
                 answer(exchange, state());
             }
             case "GET " + CREATED -> answer(exchange, jobCreations.all());
+            case "GET " + REQUESTS -> answer(exchange, requests.snapshot());
+            case "DELETE " + REQUESTS -> {
+                requests.reset();
+                answer(exchange, requests.snapshot());
+            }
             default -> ApiFront.sendStatus(exchange, 404, "NotFound", method + " " + path + ": the front serves "
-                    + "GET/PUT/DELETE " + FAULTS + ", POST " + FAULTS + "/freeze|thaw, GET " + CREATED);
+                    + "GET/PUT/DELETE " + FAULTS + ", POST " + FAULTS + "/freeze|thaw, GET " + CREATED + ", GET/DELETE "
+                    + REQUESTS);
         }
     }
 

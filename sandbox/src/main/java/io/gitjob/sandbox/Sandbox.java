@@ -81,6 +81,8 @@ public final class Sandbox implements AutoCloseable {
     /** The mock itself, for the Job runner and the tests' client: the cluster's own parts, never faulted. */
     private String mockUrl;
     private KubernetesClient client;
+    /** The Job runner's own (and its Fleet stand-in's), so that the API front's counts tell it from the tests'. */
+    private KubernetesClient runnerClient;
     private JobRunner runner;
     private SampleRepo sample;
     private volatile boolean closed;
@@ -180,8 +182,9 @@ public final class Sandbox implements AutoCloseable {
         apiUrl = urls[0];
         mockUrl = urls[1];
         writeKubeconfigs();
-        client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfigText(mockUrl))).build();
-        runner = new JobRunner(client, config.jobTime, workDir.resolve("job-runs"), line -> log("job-runner", line),
+        client = sandboxClient("client");
+        runnerClient = sandboxClient("job-runner");
+        runner = new JobRunner(runnerClient, config.jobTime, workDir.resolve("job-runs"), line -> log("job-runner", line),
                 config.unpullableImages, config.fleetInstalled()).start();
         bootstrap = kafka.awaitReadyLine(START_TIMEOUT);
         writeEnvFile();
@@ -230,8 +233,8 @@ public final class Sandbox implements AutoCloseable {
         }
         env.putAll(config.serviceEnv);
         env.putAll(extraEnv);
-        List<String> command = List.of(java(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar",
-                jar(service).toString());
+        List<String> command = List.of(java(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                userAgent(name), "-jar", jar(service).toString());
         return track(ChildProcess.start(name, command, env, workDir, workDir.resolve("logs/" + name + ".log"),
                 this::echo));
     }
@@ -363,7 +366,8 @@ public final class Sandbox implements AutoCloseable {
         env.put("GITJOB_LOG_JSON", "false");
         env.putAll(extraEnv);
         ChildProcess once = track(ChildProcess.start("janitor-once", List.of(java(), "-Xmx256m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-jar", jar(Service.JANITOR).toString(), "--once"), env, workDir,
+                "-XX:TieredStopAtLevel=1", userAgent("janitor-once"), "-jar", jar(Service.JANITOR).toString(),
+                "--once"), env, workDir,
                 workDir.resolve("logs/janitor-once.log"), this::echo));
         int code = once.awaitExit(START_TIMEOUT);
         if (code < 0) {
@@ -441,6 +445,21 @@ public final class Sandbox implements AutoCloseable {
             }
         }
         throw new IllegalStateException(process.name() + " was not ready within " + START_TIMEOUT.toSeconds() + " s");
+    }
+
+    /**
+     * Fabric8's {@code kubernetes.user.agent} (Quarkus' client starts from Fabric8's auto-configuration, which reads
+     * it), so that the API front counts each process's requests apart ({@link RequestCounts}).
+     */
+    private static String userAgent(String processName) {
+        return "-Dkubernetes.user.agent=gitjob-" + processName;
+    }
+
+    /** A client of the mock itself, named {@code gitjob-sandbox-<part>} in the request counts. */
+    private KubernetesClient sandboxClient(String part) {
+        Config config = Config.fromKubeconfig(kubeconfigText(mockUrl));
+        config.setUserAgent(RequestCounts.SANDBOX_AGENT_PREFIX + "-" + part);
+        return new KubernetesClientBuilder().withConfig(config).build();
     }
 
     private Path jar(Service service) {
@@ -629,6 +648,9 @@ public final class Sandbox implements AutoCloseable {
         }
         if (runner != null) {
             runner.close();
+        }
+        if (runnerClient != null) {
+            runnerClient.close();
         }
         if (client != null) {
             client.close();

@@ -25,6 +25,7 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
  * alike; a write whose only change was pruned stores nothing and keeps the resourceVersion (no watch event), as
  * an API server does with a write that changes nothing;</li>
  * <li>a record of every Job created ({@link JobCreations});</li>
+ * <li>a count of the sandbox's own clients' requests ({@link RequestCounts}), beside the front's of the rest;</li>
  * <li>{@code GET /_objects}: every object it stores, of every kind, as one JSON array (what a test searches when it
  * must look at the whole cluster, not only the kinds it thought of).</li>
  * </ul>
@@ -37,6 +38,7 @@ final class SandboxCrudDispatcher extends KubernetesCrudDispatcher {
     private final boolean fleetStatusSchema;
     private final boolean fleetInstalled;
     private final JobCreations jobCreations;
+    private final RequestCounts requests;
     /** What the write in hand on this thread stored, when it differs from what the mock would answer. */
     private final ThreadLocal<String> stored = new ThreadLocal<>();
 
@@ -45,6 +47,16 @@ final class SandboxCrudDispatcher extends KubernetesCrudDispatcher {
     }
 
     SandboxCrudDispatcher(boolean fleetStatusSchema, boolean fleetInstalled, JobCreations jobCreations) {
+        this(fleetStatusSchema, fleetInstalled, jobCreations, new RequestCounts());
+    }
+
+    /**
+     * Counting in {@code requests} the requests of the sandbox's own clients
+     * ({@link RequestCounts#SANDBOX_AGENT_PREFIX}), which come here directly; the front counts what it forwards.
+     */
+    SandboxCrudDispatcher(boolean fleetStatusSchema, boolean fleetInstalled, JobCreations jobCreations,
+            RequestCounts requests) {
+        this.requests = requests;
         this.fleetStatusSchema = fleetStatusSchema;
         this.fleetInstalled = fleetInstalled;
         this.jobCreations = jobCreations;
@@ -54,6 +66,10 @@ final class SandboxCrudDispatcher extends KubernetesCrudDispatcher {
     public MockResponse dispatch(RecordedRequest request) {
         String path = request.getPath();
         int query = path.indexOf('?');
+        String agent = request.getHeader("User-Agent");
+        if (agent != null && agent.startsWith(RequestCounts.SANDBOX_AGENT_PREFIX)) {
+            requests.count(agent, ApiRequest.of(request.getMethod(), path));
+        }
         Optional<String> document = "GET".equals(request.getMethod())
                 ? Discovery.document(query < 0 ? path : path.substring(0, query), fleetInstalled)
                 : Optional.empty();

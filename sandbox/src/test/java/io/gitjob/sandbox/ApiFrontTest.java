@@ -94,11 +94,12 @@ class ApiFrontTest {
 
     private void startApi(boolean fleetStatusSchema) throws Exception {
         JobCreations jobCreations = new JobCreations();
+        RequestCounts requests = new RequestCounts();
         mock = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new SandboxCrudDispatcher(fleetStatusSchema, jobCreations), false);
+                new SandboxCrudDispatcher(fleetStatusSchema, true, jobCreations, requests), false);
         mock.init(InetAddress.getLoopbackAddress(), 0);
         front = ApiFront.start(InetAddress.getLoopbackAddress(), 0,
-                URI.create("http://127.0.0.1:" + mock.getPort()), jobCreations);
+                URI.create("http://127.0.0.1:" + mock.getPort()), jobCreations, requests);
         direct = mock.createClient();
         direct.apiextensions().v1().customResourceDefinitions().resource(GitRepoCrd.load()).create();
         viaFront = new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl(frontUrl())
@@ -508,6 +509,59 @@ class ApiFrontTest {
         assertNotEquals(created.get(0).uid(), created.get(1).uid());
         assertEquals("g", created.get(0).gitRepo());
         assertEquals("abc", created.get(0).commit());
+    }
+
+    @Test
+    void everyRequestIsCountedByClientVerbAndResourceAndAWatchOnceWhenOpened() throws Exception {
+        faults.resetRequests(); // the CRD the set-up created
+        BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+        try (KubernetesClient service = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
+                .withMasterUrl(frontUrl()).withNamespace(NS).withUserAgent("gitjob-job-service").build()).build();
+                KubernetesClient sandboxPart = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
+                        .withMasterUrl("http://127.0.0.1:" + mock.getPort()).withNamespace(NS)
+                        .withUserAgent(RequestCounts.SANDBOX_AGENT_PREFIX + "-job-runner").build()).build();
+                Watch watch = service.resources(GitRepo.class).watch(new Watcher<>() {
+                    @Override
+                    public void eventReceived(Action action, GitRepo resource) {
+                        seen.add(action + " " + resource.getMetadata().getName());
+                    }
+
+                    @Override
+                    public void onClose(WatcherException cause) {
+                    }
+                })) {
+            GitRepo created = service.resources(GitRepo.class).resource(gitRepo("counted")).create();
+            assertEquals("ADDED counted", seen.poll(10, TimeUnit.SECONDS));
+            service.resources(GitRepo.class).withName("counted").get();
+            service.resources(GitRepo.class).list();
+            created.setStatus(new GitRepoStatus());
+            created.getStatus().setCommit("abc");
+            service.resources(GitRepo.class).resource(created).updateStatus();
+            assertEquals("MODIFIED counted", seen.poll(10, TimeUnit.SECONDS));
+            sandboxPart.batch().v1().jobs().resource(job("runner-job", true)).create();
+            HttpResponse<String> kubectl = http.send(HttpRequest.newBuilder(URI.create(frontUrl() + GITREPOS))
+                    .header("User-Agent", "kubectl/v1.30.0 (linux/amd64) kubernetes/abc").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, kubectl.statusCode());
+
+            Map<String, Map<String, Long>> counts = faults.requestsByClient();
+            assertEquals(Map.of("create gitrepos", 1L, "get gitrepos", 1L, "list gitrepos", 1L,
+                    "update gitrepos/status", 1L, "watch gitrepos", 1L), counts.get("gitjob-job-service"),
+                    "the watch's refused WebSocket attempt and its events are not requests of their own");
+            assertEquals(Map.of("create jobs", 1L), counts.get("gitjob-sandbox-job-runner"));
+            assertEquals(Map.of("list gitrepos", 1L), counts.get("kubectl"));
+            assertEquals(Set.of("gitjob-job-service", "gitjob-sandbox-job-runner", "kubectl"), counts.keySet(),
+                    "what the front forwards is not counted again by the mock");
+        }
+        faults.resetRequests();
+        assertEquals(Map.of(), faults.requestsByClient());
+    }
+
+    @Test
+    void aClientIsNamedByItsUserAgent() {
+        assertEquals("gitjob-watcher-service-shard-a", RequestCounts.client("gitjob-watcher-service-shard-a"));
+        assertEquals("fabric8-kubernetes-client", RequestCounts.client("fabric8-kubernetes-client/7.6.1"));
+        assertEquals(RequestCounts.UNKNOWN, RequestCounts.client(null));
     }
 
     // --- helpers ---

@@ -64,7 +64,8 @@ public final class PipelineBench {
 
     /** Everything measured at one size. */
     public record Result(int gitRepos, String pollingInterval, KafkaBaseline.Result baseline, List<Stage> stages,
-            List<Heap> heap, double scrapeSecondsMedian, long scrapeBytes, int scrapesDuringDelete) {
+            List<Heap> heap, double scrapeSecondsMedian, long scrapeBytes, int scrapesDuringDelete,
+            List<WaveCost> costs) {
 
         /** A stage's throughput as a share of raw Kafka's on the same broker in the same run. */
         public double ratioToKafka(Stage stage) {
@@ -90,6 +91,8 @@ public final class PipelineBench {
         /** Clone and check each Job's manifests as the sandbox does by default, instead of succeeding at once. */
         public boolean checkManifests = false;
         public Duration waveTimeout;
+        /** The sandbox's job mode (fleet, its default, or kubectl); null: the sandbox's default. */
+        public String jobMode;
         public Path root = Path.of("").toAbsolutePath();
     }
 
@@ -137,6 +140,9 @@ public final class PipelineBench {
         config.metricsPort = Ports.anyFree();
         config.janitorPort = Ports.anyFree();
         config.jobTime = Duration.ZERO;
+        if (options.jobMode != null) {
+            config.jobMode = options.jobMode;
+        }
         String interval = options.pollingInterval != null ? options.pollingInterval : size <= LARGE ? "15s" : "5m";
         boolean commitWave = options.commitWave != null ? options.commitWave : size <= LARGE;
         config.pollingInterval = interval;
@@ -171,21 +177,26 @@ public final class PipelineBench {
                 repos.add(SampleRepo.createIfAbsent(work.resolve("repos/repo-" + r), SampleRepo.sampleFiles()));
             }
             List<Stage> stages = new ArrayList<>();
+            List<WaveCost> costs = new ArrayList<>();
+            Map<String, Long> pids = processes();
 
             // Wave 1: register every GitRepo at once.
             Map<String, String> expected = expectedCommits(repos);
             progress.accept(size + " GitRepos: register wave (create all, each polled at once)");
+            WaveCost.Start registerCost = WaveCost.start("register", sandbox.faults(), pids);
             long createStart = System.nanoTime();
             parallel(size, i -> client.resource(gitRepo(i, repos.get(i % REPOSITORIES))).create());
             progress.accept(String.format("%d GitRepos: created in %.1f s", size,
                     (System.nanoTime() - createStart) / 1e9));
             awaitJobsDeleted("register", expected, timeout, progress);
+            costs.add(registerCost.end());
             stages.addAll(pipelineStages("register", expected, Map.of()));
 
             // Wave 2: a commit to each shared repository, found by the next poll of each GitRepo.
             if (commitWave) {
             progress.accept(size + " GitRepos: commit wave (one commit per shared repository)");
             Map<String, Long> committedAt = new HashMap<>();
+            WaveCost.Start commitCost = WaveCost.start("commit", sandbox.faults(), pids);
             for (int r = 0; r < REPOSITORIES; r++) {
                 repos.get(r).commit("bench commit", Map.of("deploy/configmap.yaml",
                         SampleRepo.sampleFiles().get("deploy/configmap.yaml") + "  bench: \"" + r + "\"\n"));
@@ -197,6 +208,7 @@ public final class PipelineBench {
                 commitTimeOf.put(name(i), committedAt.get(repos.get(i % REPOSITORIES).url()));
             }
             awaitJobsDeleted("commit", expected2, timeout, progress);
+            costs.add(commitCost.end());
             stages.addAll(pipelineStages("commit", expected2, commitTimeOf));
             }
 
@@ -223,8 +235,9 @@ public final class PipelineBench {
             // Wave 3: delete every GitRepo at once; scrape back to back until every series is gone.
             progress.accept(size + " GitRepos: delete wave, scraping /q/metrics back to back");
             int scrapes = deleteWave(expected.keySet(), metricsUrl, timeout, stages, progress);
+            costs.forEach(c -> c.lines().forEach(line -> progress.accept(size + " GitRepos: " + line)));
             return new Result(size, interval, baseline, stages, heap, scrapeMedian, before.bytes(),
-                    scrapes);
+                    scrapes, costs);
         } finally {
             if (events != null) {
                 events.close();
@@ -235,6 +248,19 @@ public final class PipelineBench {
             sandbox.close();
             Runtime.getRuntime().removeShutdownHook(stopOnExit);
         }
+    }
+
+    /** The processes whose CPU time a wave's cost counts: the four services, the API server, the broker, this JVM. */
+    private Map<String, Long> processes() {
+        Map<String, Long> pids = new java.util.LinkedHashMap<>();
+        for (Sandbox.Service s : Sandbox.Service.values()) {
+            pids.put(s.module, HeapProbe.childRunning(s.module + "/target/quarkus-app/quarkus-run.jar")
+                    .orElseThrow(() -> new IllegalStateException("no process of " + s.module)));
+        }
+        pids.put("kube-api (mock + front)", sandbox.pid(Sandbox.Infrastructure.KUBE_API));
+        pids.put("kafka", sandbox.pid(Sandbox.Infrastructure.KAFKA));
+        pids.put("bench (Job runner, taps)", ProcessHandle.current().pid());
+        return pids;
     }
 
     /** A GitRepo of the benchmark; its Jobs succeed without a clone unless manifests are checked. */
