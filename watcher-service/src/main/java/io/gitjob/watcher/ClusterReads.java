@@ -1,8 +1,11 @@
 package io.gitjob.watcher;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,6 +61,19 @@ public class ClusterReads {
     public Optional<Secret> secret(String namespace, String name) {
         return read("Secret", namespace, name, () -> client.secrets().inNamespace(namespace).withName(name).get(),
                 Secret.class);
+    }
+
+    /** A Secret's values, decoded ({@code stringData}, which a stand-in may hand back, over {@code data}). */
+    public static Map<String, String> values(Secret secret) {
+        Map<String, String> values = new HashMap<>();
+        if (secret.getData() != null) {
+            secret.getData().forEach((k, v) -> values.put(k,
+                    new String(Base64.getDecoder().decode(v == null ? "" : v.trim()), StandardCharsets.UTF_8)));
+        }
+        if (secret.getStringData() != null) {
+            values.putAll(secret.getStringData());
+        }
+        return values;
     }
 
     public Optional<ConfigMap> configMap(String namespace, String name) {

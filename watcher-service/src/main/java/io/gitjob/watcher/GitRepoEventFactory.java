@@ -1,6 +1,7 @@
 package io.gitjob.watcher;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import io.gitjob.events.GitRepoEvent;
@@ -54,6 +55,13 @@ public final class GitRepoEventFactory {
         return new GitRepoEvent.CommitFetchFailed(id(), time, known.gitRepo(), known.generation(),
                 known.forceSyncGeneration(), RepoUrls.redact(known.spec().repo()), error.getClass().getName(),
                 RepoUrls.redact(message), fetchSeconds);
+    }
+
+    /** @param eventId the caller's: a tally tried again keeps its id, so it is never counted twice */
+    public static GitRepoEvent.HeadUnchanged headUnchanged(GitRepoState known, String eventId, String commit,
+            Instant since, List<Double> fetchSeconds, Instant time) {
+        return new GitRepoEvent.HeadUnchanged(eventId, time, known.gitRepo(), known.generation(),
+                known.forceSyncGeneration(), commit, since, fetchSeconds);
     }
 
     static GitRepoRef ref(GitRepo gitRepo) {

@@ -384,8 +384,8 @@ public class GitRepoTracker {
             }
             // The fetches were made whatever the GitRepo's commit or source is now: counted under the commit
             // they found.
-            event = new GitRepoEvent.HeadUnchanged(eventId, nextTime(ref.key()),
-                    state.gitRepo(), state.generation(), state.forceSyncGeneration(), commit, since, fetchSeconds);
+            event = GitRepoEventFactory.headUnchanged(state, eventId, commit, since, fetchSeconds,
+                    nextTime(ref.key()));
         }
         publisher.send(event);
         return true;
@@ -400,7 +400,7 @@ public class GitRepoTracker {
         return state;
     }
 
-    static boolean sameSource(RepoSpec a, RepoSpec b) {
+    public static boolean sameSource(RepoSpec a, RepoSpec b) {
         return a.repo().equals(b.repo()) && java.util.Objects.equals(a.branch(), b.branch())
                 && java.util.Objects.equals(a.revision(), b.revision());
     }

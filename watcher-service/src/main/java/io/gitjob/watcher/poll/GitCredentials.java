@@ -3,7 +3,6 @@ package io.gitjob.watcher.poll;
 import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -130,7 +129,7 @@ public class GitCredentials {
                     + " (spec.clientSecretName) not found");
         }
         String secretRef = namespace + "/" + secretName;
-        Map<String, String> values = secret == null ? Map.of() : values(secret);
+        Map<String, String> values = secret == null ? Map.of() : ClusterReads.values(secret);
         TlsTrust tls = isHttps(url) ? tls(live) : TlsTrust.JVM_DEFAULT;
 
         GitCredentialKind kind = null;
@@ -261,7 +260,7 @@ public class GitCredentials {
         }
         StringBuilder bundle = new StringBuilder();
         if (ca != null) {
-            String pem = values(ca).get(RANCHER_CA_KEY);
+            String pem = ClusterReads.values(ca).get(RANCHER_CA_KEY);
             if (pem == null) {
                 throw new CredentialsException("Secret " + RANCHER_NAMESPACE + "/" + RANCHER_CA_SECRET + " has no "
                         + RANCHER_CA_KEY + " key");
@@ -269,7 +268,7 @@ public class GitCredentials {
             bundle.append(pem).append('\n');
         }
         if (additional != null) {
-            String pem = values(additional).get(RANCHER_ADDITIONAL_CA_KEY);
+            String pem = ClusterReads.values(additional).get(RANCHER_ADDITIONAL_CA_KEY);
             if (pem == null) {
                 throw new CredentialsException("Secret " + RANCHER_NAMESPACE + "/" + RANCHER_ADDITIONAL_CA_SECRET
                         + " has no " + RANCHER_ADDITIONAL_CA_KEY + " key");
@@ -326,17 +325,6 @@ public class GitCredentials {
 
     private static boolean isHttps(String repo) {
         return repo.regionMatches(true, 0, "https://", 0, 8);
-    }
-
-    static Map<String, String> values(Secret secret) {
-        Map<String, String> values = new HashMap<>();
-        if (secret.getData() != null) {
-            secret.getData().forEach((k, v) -> values.put(k, decode(v)));
-        }
-        if (secret.getStringData() != null) {
-            values.putAll(secret.getStringData());
-        }
-        return values;
     }
 
     private static String decode(String base64) {

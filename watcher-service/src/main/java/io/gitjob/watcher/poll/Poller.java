@@ -30,9 +30,10 @@ import io.gitjob.events.GitRepoKey;
 import io.gitjob.events.GitRepoRef;
 import io.gitjob.events.GitRepoState;
 import io.gitjob.events.RepoSpec;
-import io.gitjob.events.UrlCredentials;
 import io.gitjob.gitrepo.GitRepo;
 import io.gitjob.watcher.GitRepoTracker;
+import io.gitjob.watcher.InvalidGitRepoException;
+import io.gitjob.watcher.Observed;
 import io.gitjob.watcher.PublishFailedException;
 import io.gitjob.watcher.events.GitRepoKubernetesEvents;
 import io.gitjob.watcher.poll.RefSelection.Head;
@@ -342,13 +343,16 @@ public class Poller {
         }
     }
 
-    /** Whether the live GitRepo still names the source this schedule was made for. */
+    /**
+     * Whether the live GitRepo still names the source this schedule was made for, by the tracker's rule on the spec
+     * as events carry it.
+     */
     private static boolean sameSource(GitRepo live, RepoSpec spec) {
-        var liveSpec = live.getSpec();
-        return liveSpec != null && liveSpec.getRepo() != null
-                && UrlCredentials.redact(liveSpec.getRepo().trim()).equals(spec.repo())
-                && java.util.Objects.equals(liveSpec.getBranch(), spec.branch())
-                && java.util.Objects.equals(liveSpec.getRevision(), spec.revision());
+        try {
+            return GitRepoTracker.sameSource(Observed.of(live).spec(), spec);
+        } catch (InvalidGitRepoException e) {
+            return false;
+        }
     }
 
     private Duration interval(Entry entry, boolean oneCheck) {

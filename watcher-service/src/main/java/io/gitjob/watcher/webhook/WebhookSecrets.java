@@ -1,7 +1,5 @@
 package io.gitjob.watcher.webhook;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -57,19 +55,6 @@ public class WebhookSecrets {
     }
 
     private Optional<Map<String, String>> read(String namespace, String name) {
-        return reads.secret(namespace, name).map(WebhookSecrets::decoded);
-    }
-
-    private static Map<String, String> decoded(Secret secret) {
-        Map<String, String> values = new HashMap<>();
-        if (secret.getData() != null) {
-            secret.getData().forEach((k, v) -> values.put(k,
-                    new String(Base64.getDecoder().decode(v == null ? "" : v), StandardCharsets.UTF_8)));
-        }
-        // stringData is write-only on a real API server; a stand-in may hand it back as written.
-        if (secret.getStringData() != null) {
-            secret.getStringData().forEach((k, v) -> values.putIfAbsent(k, v == null ? "" : v));
-        }
-        return values;
+        return reads.secret(namespace, name).map(ClusterReads::values);
     }
 }
