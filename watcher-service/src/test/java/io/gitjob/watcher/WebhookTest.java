@@ -72,6 +72,9 @@ class WebhookTest {
     @Inject
     KubernetesClient client;
 
+    @io.quarkus.test.kubernetes.client.KubernetesTestServer
+    io.quarkus.test.kubernetes.client.KubernetesServer mockServer;
+
     @TestHTTPResource("/")
     URI webhook;
 
@@ -160,6 +163,37 @@ class WebhookTest {
             List<String> published = TestSupport.eventsUpToNow(kafka, events, "fleet-local/" + name).stream()
                     .filter(CommitDetected.class::isInstance).map(e -> ((CommitDetected) e).commit()).toList();
             assertEquals(List.of(first, second, third), published, "no forged, replayed or payload commit published");
+        }
+    }
+
+    /**
+     * The API server refusing the webhook's record (injected at the mock, which on its own never refuses): the sender
+     * gets a 500, so it delivers again, nothing is recorded or polled meanwhile, and the next delivery goes through.
+     */
+    @Test
+    void aWebhookTheApiServerRefusesToRecordIsAnswered500AndItsRedeliveryWorks() throws Exception {
+        try (var repo = TestGit.create(repos, "refused"); var kafka = new KafkaTestClient();
+                var events = kafka.readFromNow(Topics.GITREPO_EVENTS)) {
+            String url = gitServer.url("refused");
+            client.resource(TestSupport.gitRepo("refused", url, s -> s.setDisablePolling(true))).create();
+            events.awaitEvent(CommitDetected.class, e -> e.gitRepo().name().equals("refused"), WAIT);
+            // The one check's own status writes done (GitPolling last): the refusal is for the webhook's record.
+            await().atMost(WAIT).until(() -> TestSupport.gitPolling(client, "refused") != null);
+            String second = repo.commit("second");
+
+            mockServer.expect().patch()
+                    .withPath("/apis/fleet.cattle.io/v1alpha1/namespaces/" + TestSupport.NAMESPACE
+                            + "/gitrepos/refused/status")
+                    .andReturn(403, "{\"kind\":\"Status\",\"code\":403,\"message\":\"injected\"}").once();
+            HttpResponse<String> refused = send(delivery(Provider.GITHUB, url, "main", second, GLOBAL));
+            assertEquals(500, refused.statusCode(), refused.body());
+            assertNull(TestSupport.get(client, "refused").getStatus().getWebhookCommit());
+
+            HttpResponse<String> again = send(delivery(Provider.GITHUB, url, "main", second, GLOBAL));
+            assertEquals(200, again.statusCode(), again.body());
+            events.awaitEvent(CommitDetected.class, e -> e.gitRepo().name().equals("refused")
+                    && e.commit().equals(second), WAIT);
+            assertEquals(second, TestSupport.get(client, "refused").getStatus().getWebhookCommit());
         }
     }
 
