@@ -1,6 +1,5 @@
 package io.gitjob.job;
 
-import java.util.HashMap;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,6 +19,7 @@ import io.gitjob.gitrepo.FleetConventions;
 import io.gitjob.gitrepo.GitRepo;
 import io.gitjob.gitrepo.JobConventions;
 import io.gitjob.gitrepo.JobMode;
+import io.gitjob.job.cluster.ClusterCache;
 import io.gitjob.job.cluster.ClusterState;
 import io.gitjob.job.cluster.GitRepoRelease;
 import io.gitjob.job.cluster.GitRepoStatusWriter;
@@ -30,6 +30,7 @@ import io.gitjob.job.decision.JobView;
 import io.gitjob.job.mode.JobModes;
 import io.gitjob.job.template.JobPlan;
 import io.gitjob.job.template.ReferencedObjects;
+import io.gitjob.support.ClusterReads;
 import io.gitjob.support.KubernetesEventRecorder;
 import io.gitjob.support.Tracing;
 import io.gitjob.support.Transient;
@@ -73,6 +74,15 @@ public class ActionExecutor {
     @Inject
     ShardSelection shards;
 
+    @Inject
+    ClusterCache cache;
+
+    @Inject
+    ClusterReads reads;
+
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
     @ConfigProperty(name = "gitjob.dry-run", defaultValue = "false")
     boolean dryRun;
 
@@ -80,9 +90,35 @@ public class ActionExecutor {
         return dryRun;
     }
 
+    /**
+     * The GitRepo as the reconcile last saw it: the cache's at first, then as each status write returned it, so a
+     * second write of the same reconcile is based on the first (one PATCH, no 409).
+     */
+    private static final class Seen {
+        GitRepo gitRepo;
+
+        Seen(GitRepo gitRepo) {
+            this.gitRepo = gitRepo;
+        }
+
+        void wrote(GitRepo written) {
+            if (written != null) {
+                gitRepo = written;
+            }
+        }
+    }
+
+    /** {@code gitjob_job_step_seconds{step}}: where the time between a commit and its Job goes (bench/ prints it). */
+    private void step(String step, long startNanos) {
+        registry.timer("gitjob.job.step", "step", step).record(System.nanoTime() - startNanos,
+                java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
     /** Runs the actions in order; the first failure stops the rest and is thrown. */
-    public void execute(List<Action> actions, GitRepo gitRepo) {
+    public void execute(List<Action> actions, GitRepo cached) {
+        Seen seen = new Seen(cached);
         for (Action action : actions) {
+            GitRepo gitRepo = seen.gitRepo;
             if (dryRun) {
                 LOG.infof("dry run: would %s", describe(action));
                 continue;
@@ -95,19 +131,19 @@ public class ActionExecutor {
                 LOG.infof("Terminated Job %s/%s (%s)", terminate.job().gitRepo().namespace(), terminate.job().name(),
                         terminate.cause());
             } else if (action instanceof Action.CreateJob create) {
-                createJob(gitRepo, create);
+                createJob(seen, create);
             } else if (action instanceof Action.AdoptJob adopt) {
-                adopt(adopt.job(), gitRepo);
+                adopt(adopt.job(), seen);
             } else if (action instanceof Action.CompleteSucceededJob done) {
-                inJobsTrace(done.job(), "job succeeded", () -> completeSucceeded(done, gitRepo));
+                inJobsTrace(done.job(), "job succeeded", () -> completeSucceeded(done, seen));
             } else if (action instanceof Action.ReportFailedJob failed) {
-                inJobsTrace(failed.job(), "job failed", () -> reportFailed(failed, gitRepo));
+                inJobsTrace(failed.job(), "job failed", () -> reportFailed(failed, seen));
             } else if (action instanceof Action.AddFinalizer) {
                 release.addFinalizer(gitRepo);
             } else if (action instanceof Action.ReleaseGitRepo) {
                 release.release(gitRepo);
             } else if (action instanceof Action.RefuseGitRepo refuse) {
-                notAccepted(gitRepo, refuse.message());
+                notAccepted(seen, refuse.message());
                 kubeEvent(gitRepo, KubernetesEventRecorder.WARNING, "FailedToCreateJob", "CreateGitJob",
                         refuse.message());
                 LOG.warnf("GitRepo %s/%s: no Job can be made: %s", gitRepo.getMetadata().getNamespace(),
@@ -124,23 +160,29 @@ public class ActionExecutor {
         return gitRepo == null || modes.of(gitRepo).mode() != JobMode.FLEET;
     }
 
-    private void createJob(GitRepo gitRepo, Action.CreateJob create) {
+    private void createJob(Seen seen, Action.CreateJob create) {
+        GitRepo gitRepo = seen.gitRepo;
         var ref = ClusterState.view(gitRepo).ref();
         Job created;
         try {
             // The mode was settled by the decision: a GitRepo without one is refused before any CreateJob.
             JobMode mode = modes.of(gitRepo).mode();
             JobPlan plan = templates.planner().plan(gitRepo, create, mode,
-                    ReferencedObjects.in(client, gitRepo.getMetadata().getNamespace()));
+                    ReferencedObjects.in(reads, gitRepo.getMetadata().getNamespace()));
             // Its ServiceAccount, Role, RoleBinding, targets and CA bundle first: a Pod that starts before them
             // would fail on a missing volume or permission.
-            JobResourcesWriter.ensure(client, plan.prerequisites());
+            long start = System.nanoTime();
+            JobResourcesWriter.ensure(client, plan.prerequisites(), cache::prerequisite);
+            step("prerequisites", start);
             Job job = plan.job();
             String traceparent = tracing.currentAsMap().get("traceparent");
             if (traceparent != null) {
                 job.getMetadata().getAnnotations().put(ClusterState.TRACEPARENT_ANNOTATION, traceparent);
             }
+            start = System.nanoTime();
             created = client.resource(job).create();
+            step("create-job", start);
+            cache.ownWrites().wroteJob(ref.key(), created);
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
                 // Made by an earlier attempt whose answer was lost: the next reconcile adopts it.
@@ -154,7 +196,7 @@ public class ActionExecutor {
                 events.creationFailed(ref, create.generation(), create.forceSyncGeneration(), create.jobName(),
                         create.commit(), e);
                 kubeEvent(gitRepo, KubernetesEventRecorder.WARNING, "FailedToCreateJob", "CreateGitJob", said);
-                notAccepted(gitRepo, "Job " + create.jobName() + " was refused: " + said);
+                notAccepted(seen, "Job " + create.jobName() + " was refused: " + said);
             }
             throw e;
         } catch (RuntimeException e) {
@@ -162,13 +204,15 @@ public class ActionExecutor {
                     create.commit(), e);
             String said = UrlCredentials.redact(e.getMessage());
             kubeEvent(gitRepo, KubernetesEventRecorder.WARNING, "FailedToCreateJob", "CreateGitJob", said);
-            notAccepted(gitRepo, said);
+            notAccepted(seen, said);
             throw e;
         }
         events.created(ref, create.generation(), create.forceSyncGeneration(), create.jobName(),
                 created.getMetadata().getUid(), create.commit());
-        status.jobCreated(ref, create.jobName(), create.commit(), create.generation(), create.forceSyncGeneration(),
-                ownsReady(gitRepo));
+        long start = System.nanoTime();
+        seen.wrote(status.jobCreated(seen.gitRepo, ref, create.jobName(), create.commit(), create.generation(),
+                create.forceSyncGeneration(), ownsReady(gitRepo)));
+        step("status", start);
         kubeEvent(gitRepo, KubernetesEventRecorder.NORMAL, "Created", "CreateGitJob",
                 "GitJob " + create.jobName() + " was created for commit " + create.commit());
         LOG.infof("Created Job %s/%s for commit %s (generation %d, forceSyncGeneration %d)",
@@ -197,11 +241,11 @@ public class ActionExecutor {
                 gitRepo.getMetadata().getNamespace(), jobName, gitRepo.getMetadata().getName(), shard);
     }
 
-    private void adopt(JobView job, GitRepo gitRepo) {
+    private void adopt(JobView job, Seen seen) {
         events.created(job.gitRepo(), job.generation(), job.forceSyncGeneration(), job.name(), job.uid(),
                 job.commit());
-        status.jobCreated(job.gitRepo(), job.name(), job.commit(), job.generation(), job.forceSyncGeneration(),
-                ownsReady(gitRepo));
+        seen.wrote(status.jobCreated(seen.gitRepo, job.gitRepo(), job.name(), job.commit(), job.generation(),
+                job.forceSyncGeneration(), ownsReady(seen.gitRepo)));
         LOG.infof("Adopted Job %s/%s for commit %s: its creation is recorded now", job.gitRepo().namespace(),
                 job.name(), job.commit());
     }
@@ -211,11 +255,12 @@ public class ActionExecutor {
      * Job (the janitor deleting it while the broker is away, a ttlSecondsAfterFinished in a template). Then the
      * event, then the delete: a repeat of any step is harmless while the Job is still there.
      */
-    private void completeSucceeded(Action.CompleteSucceededJob done, GitRepo gitRepo) {
+    private void completeSucceeded(Action.CompleteSucceededJob done, Seen seen) {
         JobView job = done.job();
+        GitRepo gitRepo = seen.gitRepo;
         if (done.markApplied()) {
-            status.jobSucceeded(job.gitRepo(), job.name(), job.commit(), job.generation(), job.forceSyncGeneration(),
-                    ownsReady(gitRepo));
+            seen.wrote(status.jobSucceeded(gitRepo, job.gitRepo(), job.name(), job.commit(), job.generation(),
+                    job.forceSyncGeneration(), ownsReady(gitRepo)));
         }
         events.succeeded(job, done.durationSeconds());
         deleteJob(job);
@@ -226,26 +271,26 @@ public class ActionExecutor {
                 done.durationSeconds());
     }
 
-    private void reportFailed(Action.ReportFailedJob failed, GitRepo gitRepo) {
+    private void reportFailed(Action.ReportFailedJob failed, Seen seen) {
         JobView job = failed.job();
+        GitRepo gitRepo = seen.gitRepo;
         // A Job whose Pod never started has no termination message: the Pod's waiting reason says it all. The
         // cloner's message may repeat the URL it was given, credentials and all.
         String message = UrlCredentials.redact(job.stuck() ? job.failureReason() : terminationMessage(job));
         events.failed(job, message);
         if (failed.markStalled()) {
-            status.jobFailed(job.gitRepo(), job.name(), job.commit(), job.generation(), job.forceSyncGeneration(),
-                    message == null ? job.failureReason() : message, ownsReady(gitRepo));
+            seen.wrote(status.jobFailed(gitRepo, job.gitRepo(), job.name(), job.commit(), job.generation(),
+                    job.forceSyncGeneration(), message == null ? job.failureReason() : message, ownsReady(gitRepo)));
         }
         kubeEvent(gitRepo, KubernetesEventRecorder.WARNING, "JobFailed", "RunGitJob", "job " + job.name()
                 + " failed (" + job.failureReason() + ")" + (message == null ? "" : ": " + message));
-        client.batch().v1().jobs().inNamespace(job.gitRepo().namespace()).withName(job.name())
-                .edit(j -> {
-                    if (j.getMetadata().getAnnotations() == null) {
-                        j.getMetadata().setAnnotations(new HashMap<>());
-                    }
-                    j.getMetadata().getAnnotations().put(ClusterState.FAILURE_REPORTED_ANNOTATION, "true");
-                    return j;
-                });
+        // A merge patch of the one annotation, on the Job as an item: no read first, and nothing else written.
+        Job named = new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder().withNewMetadata()
+                .withNamespace(job.gitRepo().namespace()).withName(job.name()).endMetadata().build();
+        Job annotated = client.batch().v1().jobs().inNamespace(job.gitRepo().namespace()).resource(named)
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\""
+                        + ClusterState.FAILURE_REPORTED_ANNOTATION + "\":\"true\"}}}");
+        cache.ownWrites().wroteJob(job.gitRepo().key(), annotated);
         LOG.warnf("Job %s/%s failed (%s): %s; kept for troubleshooting", job.gitRepo().namespace(), job.name(),
                 job.failureReason(), message);
     }
@@ -267,22 +312,38 @@ public class ActionExecutor {
         } else {
             background.delete();
         }
+        cache.ownWrites().deletedJob(job.gitRepo().key(), job.name());
     }
 
-    /** The failed Pod's termination message: what the apply step said when it gave up. */
+    /**
+     * The failed Pod's termination message: what the apply step said when it gave up. From the Pod cache; a cache
+     * that lacks it (its Pod's last status not seen yet, a Pod without gitjob's label) is no reason to report the
+     * failure without it, so then the Pods are listed, a read only a failure costs.
+     */
     private String terminationMessage(JobView job) {
-        for (String label : new String[] { "batch.kubernetes.io/job-name", "job-name" }) {
-            List<Pod> pods = client.pods().inNamespace(job.gitRepo().namespace()).withLabel(label, job.name()).list()
-                    .getItems();
-            for (Pod pod : pods) {
-                if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
-                    continue;
-                }
-                for (var container : pod.getStatus().getContainerStatuses()) {
-                    var terminated = container.getState() == null ? null : container.getState().getTerminated();
-                    if (terminated != null && terminated.getMessage() != null && !terminated.getMessage().isBlank()) {
-                        return terminated.getMessage().strip();
-                    }
+        String cached = terminationMessage(cache.podsOf(job.gitRepo().namespace(), job.name()));
+        if (cached != null) {
+            return cached;
+        }
+        for (String label : new String[] { ClusterState.JOB_NAME_LABEL, "job-name" }) {
+            String listed = terminationMessage(client.pods().inNamespace(job.gitRepo().namespace())
+                    .withLabel(label, job.name()).list().getItems());
+            if (listed != null) {
+                return listed;
+            }
+        }
+        return null;
+    }
+
+    private static String terminationMessage(List<Pod> pods) {
+        for (Pod pod : pods) {
+            if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+                continue;
+            }
+            for (var container : pod.getStatus().getContainerStatuses()) {
+                var terminated = container.getState() == null ? null : container.getState().getTerminated();
+                if (terminated != null && terminated.getMessage() != null && !terminated.getMessage().isBlank()) {
+                    return terminated.getMessage().strip();
                 }
             }
         }
@@ -293,10 +354,11 @@ public class ActionExecutor {
      * Written only when it says something new: every status write wakes the GitRepo's informer, and a failure
      * written again on every retry would retry at once, round and round, instead of backing off.
      */
-    private void notAccepted(GitRepo gitRepo, String said) {
+    private void notAccepted(Seen seen, String said) {
+        GitRepo gitRepo = seen.gitRepo;
         String message = said == null ? "the Job could not be made" : UrlCredentials.redact(said);
         if (gitRepo != null && !message.equals(ClusterState.view(gitRepo, modes.of(gitRepo)).notAccepted())) {
-            status.notAccepted(ClusterState.view(gitRepo).ref(), message);
+            seen.wrote(status.notAccepted(gitRepo, ClusterState.view(gitRepo).ref(), message));
         }
     }
 

@@ -44,6 +44,9 @@ public class GitJobEventPublisher {
 
     Clock clock = Clock.systemUTC();
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
     public void created(GitRepoRef gitRepo, long generation, long forceSync, String jobName, String jobUid,
             String commit) {
         send(new GitJobEvent.JobCreated(id(jobUid, "created"), clock.instant(), gitRepo, generation, forceSync,
@@ -79,8 +82,12 @@ public class GitJobEventPublisher {
                 job.forceSyncGeneration(), job.name(), job.commit(), DeletedBy.JOB_SERVICE, reason));
     }
 
+    /** Awaited: the next step (a status write, a delete) is made only once the broker holds the record. */
     private void send(GitJobEvent event) {
+        long start = System.nanoTime();
         emitter.sendMessageAndAwait(KafkaMessages.keyed(event));
+        registry.timer("gitjob.job.step", "step", "publish").record(System.nanoTime() - start,
+                java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     /**

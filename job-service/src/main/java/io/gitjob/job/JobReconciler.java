@@ -38,9 +38,11 @@ import io.quarkus.runtime.StartupEvent;
 /**
  * {@code reconcile(key)}, as controller-runtime's: every trigger (a gitrepo event, a GitRepo or Job change, the
  * periodic resync, a partition assignment) only queues the GitRepo's key; a worker then reads the wanted and the
- * observed state, asks {@link JobDecisions} what to do, and has {@link ActionExecutor} do it. The caches decide
- * whether there is anything to do at all (a steady state costs no API request); a decision with actions is
- * taken again from a fresh read before it is carried out. A failure of any kind is retried with backoff per
+ * observed state from the informer caches, asks {@link JobDecisions} what to do, and has {@link ActionExecutor} do
+ * it. No decision costs a read request: as in controller-runtime, the caches are the read path, and a decision
+ * waits until they show job-service's own last writes ({@link io.gitjob.job.cluster.OwnWrites}); a write made on a
+ * cache that was behind someone else's is refused by its precondition (a resourceVersion, or a Job's name that
+ * already exists) and the GitRepo is looked at again. A failure of any kind is retried with backoff per
  * GitRepo; a restart or a rebalance loses no retry, as the resync finds the same work again from the durable
  * state. Only the replica that owns a GitRepo's {@code gitrepo-events} partition acts on it.
  */
@@ -51,9 +53,6 @@ public class JobReconciler {
 
     @Inject
     ClusterCache cache;
-
-    @Inject
-    ClusterState cluster;
 
     @Inject
     ActionExecutor executor;
@@ -112,10 +111,21 @@ public class JobReconciler {
 
     /** A trace waits this long for the reconcile that acts on its event; after that it is another story. */
     private static final Duration TRACE_TTL = Duration.ofMinutes(1);
+    /**
+     * When each GitRepo's last gitrepo event came: a GitRepo change within this long after it (the watcher's status
+     * write, which the event usually follows but may overtake through a busy informer) is reconciled at once, as
+     * its event is no longer to be waited for.
+     */
+    private static final Duration EVENT_AHEAD = Duration.ofSeconds(5);
+    private final Map<GitRepoKey, Long> eventsAhead = new ConcurrentHashMap<>();
     private WorkQueue<GitRepoKey> queue;
 
     void start(@Observes StartupEvent event) {
-        queue = new WorkQueue<>("reconcile", workers, initialBackoff, maxBackoff, this::reconcile).start();
+        // Where a commit's time goes before its Job exists (bench/ prints them per wave): waiting for a worker,
+        // then the reconcile (its API writes and the broker's acknowledgements are timed in ActionExecutor).
+        var waited = registry.timer("gitjob.job.step", "step", "queue-wait");
+        queue = new WorkQueue<>("reconcile", workers, initialBackoff, maxBackoff, this::reconcile)
+                .onWaited(nanos -> waited.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS)).start();
         registry.gauge("gitjob.job.queue.depth", queue, WorkQueue::depth);
         ownership.addListener(new PartitionOwnership.Listener() {
             @Override
@@ -136,7 +146,12 @@ public class JobReconciler {
         cache.start((key, resync) -> {
             if (ownership.owns(key)) {
                 triggeredBy(key, resync ? "resync" : "gitrepo-changed");
-                queue.addAfter(key, gitRepoChangeDelay);
+                Long eventAt = eventsAhead.remove(key);
+                if (!resync && eventAt != null && System.nanoTime() - eventAt < EVENT_AHEAD.toNanos()) {
+                    queue.add(key); // the event came first: nothing to wait for
+                } else {
+                    queue.addAfter(key, gitRepoChangeDelay);
+                }
             }
         }, (key, resync) -> trigger(key, resync ? "resync" : "job-changed"));
         sweeps.execute(this::refreshModes);
@@ -187,6 +202,7 @@ public class JobReconciler {
         if (trace != null) {
             traces.put(key, new Trace(trace, System.nanoTime()));
         }
+        eventsAhead.put(key, System.nanoTime());
         trigger(key, eventType);
     }
 
@@ -208,47 +224,50 @@ public class JobReconciler {
         if (!ownership.owns(key)) {
             traces.remove(key);
             triggers.remove(key);
+            eventsAhead.remove(key);
             decisions.forget(key);
+            cache.ownWrites().forget(key);
             return; // moved to another replica while queued: it reconciles it there
         }
         if (!cache.synced() || !modes.known()) {
             queue.addAfter(key, Duration.ofSeconds(1));
             return;
         }
+        Optional<GitRepo> gitRepo = cache.gitRepo(key);
+        var jobs = cache.jobsOf(key);
+        Optional<Duration> behind = cache.ownWrites().waitFor(key, gitRepo, jobs);
+        if (behind.isPresent()) {
+            // The informer's event of the write queues it sooner; this is for a write it never shows as such.
+            LOG.debugf("%s: the caches do not show job-service's last write yet", key);
+            queue.addAfter(key, behind.get());
+            return;
+        }
         String trigger = triggerOf(key);
         Instant now = Instant.now();
-        var cachedJobs = cache.jobsOf(key);
-        Optional<GitRepoView> cachedView = ClusterState.view(cache.gitRepo(key), modes::of);
-        List<JobView> cachedJobViews = ClusterState.views(cachedJobs, cache::podsOf, now, unschedulableTimeout);
-        Decision cached = JobDecisions.reconcile(cachedView, cachedJobViews);
-        recheckUnschedulable(key, cachedJobs, now);
-        if (cached.isNothing()) {
-            LOG.debugf("%s: %s", key, cached.reason());
-            decisions.record(key, trigger, cachedView, cachedJobViews, cached, "decided", executor.dryRun());
+        Optional<GitRepoView> view = ClusterState.view(gitRepo, modes::of);
+        List<JobView> jobViews = ClusterState.views(jobs, cache::podsOf, now, unschedulableTimeout);
+        Decision decision = JobDecisions.reconcile(view, jobViews);
+        recheckUnschedulable(key, jobs, now);
+        if (decision.isNothing()) {
+            LOG.debugf("%s: %s", key, decision.reason());
+            decisions.record(key, trigger, view, jobViews, decision, "decided", executor.dryRun());
             forgetTraceIfDone(key);
             return;
         }
-        Optional<GitRepo> gitRepo = cluster.gitRepo(key);
         if (gitRepo.isPresent() && !shards.manages(gitRepo.get())) {
             LOG.debugf("%s: of another shard than '%s': not this installation's", key, shards.shard().id());
             decisions.forget(key);
             return;
         }
-        Optional<GitRepoView> view = ClusterState.view(gitRepo, modes::of);
-        List<JobView> jobViews = ClusterState.views(cluster.jobsOf(key), j -> cluster.podsOf(key.namespace(),
-                j.getMetadata().getName()), now, unschedulableTimeout);
-        Decision decision = JobDecisions.reconcile(view, jobViews);
-        if (decision.isNothing()) {
-            LOG.debugf("%s: %s (the cache was behind)", key, decision.reason());
-            decisions.record(key, trigger, view, jobViews, decision, "decided", executor.dryRun());
-            return;
-        }
         LOG.infof("%s: %s", key, decision.reason());
         Trace trace = traces.remove(key);
         Context parent = trace == null || trace.old() ? Context.current() : trace.context();
+        long start = System.nanoTime();
         try {
             tracing.inSpan("reconcile", io.opentelemetry.api.trace.SpanKind.INTERNAL, parent, null,
                     () -> executor.execute(decision.actions(), gitRepo.orElse(null)));
+            registry.timer("gitjob.job.step", "step", "actions").record(System.nanoTime() - start,
+                    java.util.concurrent.TimeUnit.NANOSECONDS);
         } catch (GitRepoRelease.Requeue wait) {
             LOG.infof("%s: %s; looked at again in %s", key, wait.getMessage(), wait.after());
             decisions.record(key, trigger, view, jobViews, decision, "waiting: " + wait.getMessage(),

@@ -12,7 +12,9 @@ import io.prometheus.client.exemplars.ExemplarSampler;
 import io.prometheus.client.exporter.common.TextFormat;
 
 /**
- * Micrometer's Prometheus registry with a cheaper {@code scrape(contentType)}, the call behind {@code /q/metrics}.
+ * Micrometer's Prometheus registry with a cheaper {@code scrape(contentType)}, the call behind Quarkus' own
+ * {@code /q/metrics} handler ({@code /q/metrics} itself is streamed by {@link StreamedScrapeRoute}, which writes
+ * through {@code scrape(Writer, contentType)} and needs no String).
  * Micrometer writes the text into a {@code StringWriter} that starts at 16 characters and doubles (a synchronized
  * buffer, each doubling a copy of everything so far); at 10,000 GitRepos the text is about 30 MB, so the
  * copies alone were about half of the 250 MiB one scrape allocated. Here the text goes into a plain builder sized

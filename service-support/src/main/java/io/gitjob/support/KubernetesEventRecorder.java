@@ -262,11 +262,12 @@ public final class KubernetesEventRecorder implements AutoCloseable {
     private void writeSeries(Series s) {
         s.dirty = false;
         String namespace = s.event.getMetadata().getNamespace();
-        String name = s.event.getMetadata().getName();
         String patch = "{\"series\":{\"count\":" + s.count + ",\"lastObservedTime\":\""
                 + MICRO_TIME.format(s.lastObserved) + "\"}}";
         try {
-            client.events().v1().events().inNamespace(namespace).withName(name)
+            // resource(event), not withName(name): without an item Fabric8 GETs the object before a patch, a read
+            // per series write that the merge patch does not need
+            client.events().v1().events().inNamespace(namespace).resource(s.event)
                     .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) {

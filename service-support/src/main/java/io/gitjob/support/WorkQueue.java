@@ -39,6 +39,10 @@ public final class WorkQueue<K> implements AutoCloseable {
     /** Added while processing: queued again once its handling is over. */
     private final Set<K> dirtyWhileProcessing = new HashSet<>();
     private final Map<K, Integer> failures = new HashMap<>();
+    /** When each waiting key was queued, for the time keys wait for a worker. */
+    private final Map<K, Long> queuedAt = new HashMap<>();
+    private volatile java.util.function.LongConsumer waited = nanos -> {
+    };
     private volatile boolean closed;
 
     public WorkQueue(String name, int workers, Duration initialBackoff, Duration maxBackoff, Consumer<K> handler) {
@@ -52,6 +56,12 @@ public final class WorkQueue<K> implements AutoCloseable {
         for (int i = 0; i < this.workers.length; i++) {
             this.workers[i] = daemon(this::work, name + "-worker-" + n.incrementAndGet());
         }
+    }
+
+    /** Told, for every key a worker takes, how long (ns) it waited in the queue since it was (last) queued. */
+    public WorkQueue<K> onWaited(java.util.function.LongConsumer waited) {
+        this.waited = waited;
+        return this;
     }
 
     public WorkQueue<K> start() {
@@ -70,6 +80,7 @@ public final class WorkQueue<K> implements AutoCloseable {
             if (processing.contains(key)) {
                 dirtyWhileProcessing.add(key);
             } else if (queue.add(key)) {
+                queuedAt.put(key, System.nanoTime());
                 lock.notify();
             }
         }
@@ -104,6 +115,7 @@ public final class WorkQueue<K> implements AutoCloseable {
     private void work() {
         while (true) {
             K key;
+            long waitedNanos;
             synchronized (lock) {
                 while (queue.isEmpty() && !closed) {
                     try {
@@ -120,7 +132,10 @@ public final class WorkQueue<K> implements AutoCloseable {
                 key = it.next();
                 it.remove();
                 processing.add(key);
+                Long at = queuedAt.remove(key);
+                waitedNanos = at == null ? 0 : System.nanoTime() - at;
             }
+            waited.accept(waitedNanos);
             boolean failed = false;
             try {
                 handler.accept(key);
@@ -137,6 +152,7 @@ public final class WorkQueue<K> implements AutoCloseable {
                         failures.remove(key);
                     }
                     if (dirtyWhileProcessing.remove(key) && !closed && queue.add(key)) {
+                        queuedAt.put(key, System.nanoTime());
                         lock.notify();
                     }
                 }

@@ -13,8 +13,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,10 +28,13 @@ import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 
 @EnableKubernetesMockClient(crud = true)
 class KubernetesEventRecorderTest {
     static KubernetesClient client;
+    static KubernetesMockServer server;
 
     private final MovableClock clock = new MovableClock(Instant.parse("2026-01-02T03:04:05.123456Z"));
     private KubernetesEventRecorder recorder;
@@ -152,6 +157,32 @@ class KubernetesEventRecorderTest {
     }
 
     @Test
+    void aRepeatIsOnePatchAndALostEventOnePatchAndOneCreateWithNoRead() throws Exception {
+        GenericKubernetesResource repo = gitRepo("ns", "app", "uid-1");
+        String events = "/apis/events.k8s.io/v1/namespaces/ns/events";
+        Instant first = clock.instant();
+        String name = "app." + Long.toHexString(first.getEpochSecond() * 1_000_000_000L + first.getNano());
+        served();
+
+        recorder.warning(repo, "FailedToCheckCommit", "CheckCommit", "boom");
+        clock.advance(Duration.ofSeconds(15));
+        recorder.warning(repo, "FailedToCheckCommit", "CheckCommit", "boom");
+        assertTrue(recorder.drain(Duration.ofSeconds(5)));
+        assertEquals(List.of("POST " + events, "PATCH " + events + "/" + name), served());
+
+        client.events().v1().events().inNamespace("ns").delete();
+        served();
+        int before = server.getRequestCount();
+        clock.advance(Duration.ofSeconds(15));
+        recorder.warning(repo, "FailedToCheckCommit", "CheckCommit", "boom");
+        // the third occurrence waits for the periodic write: its patch meets a 404, then the series is created
+        await().atMost(Duration.ofSeconds(5)).until(() -> server.getRequestCount() - before >= 2);
+        assertTrue(recorder.drain(Duration.ofSeconds(5)));
+        assertEquals(List.of("PATCH " + events + "/" + name, "POST " + events), served());
+        assertEquals(3, single("ns").getSeries().getCount());
+    }
+
+    @Test
     void theNoteCarriesNoCredentialAndFitsTheApi() throws Exception {
         recorder.warning(gitRepo("ns", "app", "uid-1"), "FailedToCheckCommit", "CheckCommit",
                 "https://user:s3cret@git.example.com/org/app.git: not authorized; "
@@ -214,6 +245,15 @@ class KubernetesEventRecorderTest {
     private static GenericKubernetesResource gitRepo(String namespace, String name, String uid) {
         return new GenericKubernetesResourceBuilder().withApiVersion("fleet.cattle.io/v1alpha1").withKind("GitRepo")
                 .withNewMetadata().withNamespace(namespace).withName(name).withUid(uid).endMetadata().build();
+    }
+
+    /** The requests the API server answered since the last call, as "METHOD path" without the query. */
+    private static List<String> served() throws InterruptedException {
+        List<String> served = new ArrayList<>();
+        for (RecordedRequest r; (r = server.takeRequest(10, TimeUnit.MILLISECONDS)) != null;) {
+            served.add(r.getMethod() + " " + r.getPath().replaceFirst("\\?.*", ""));
+        }
+        return served;
     }
 
     private static List<Event> events(String namespace) {

@@ -24,6 +24,7 @@ import io.gitjob.events.GitRepoRef;
 import io.gitjob.gitrepo.FleetConventions;
 import io.gitjob.gitrepo.GitRepo;
 import io.gitjob.gitrepo.Shard;
+import io.gitjob.support.TrimmedItemStore;
 import io.gitjob.watcher.webhook.WebhookPollTrigger;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -57,6 +58,14 @@ public class GitRepoWatch implements ResourceEventHandler<GitRepo> {
     @ConfigProperty(name = "gitjob.watcher.resync-period", defaultValue = "5m")
     Duration resyncPeriod;
 
+    /**
+     * Whether the informer keeps only what the watcher reads of each GitRepo ({@link CachedGitRepoTrim}); false
+     * keeps whole GitRepos, managedFields and status included (the benchmark's comparison, or a way out should a
+     * field the watcher reads be missing from the trim).
+     */
+    @ConfigProperty(name = "gitjob.watcher.trim-cache", defaultValue = "true")
+    boolean trimCache;
+
     /** Namespaces to watch; empty: all namespaces. */
     @ConfigProperty(name = "gitjob.watcher.namespaces")
     Optional<List<String>> namespaces;
@@ -79,6 +88,11 @@ public class GitRepoWatch implements ResourceEventHandler<GitRepo> {
             }
         }
         for (SharedIndexInformer<GitRepo> informer : informers) {
+            // Only what the watcher reads is cached: a whole GitRepo, status and managedFields included, is
+            // most of the watcher's heap per GitRepo (docs/performance.md, "Heap per GitRepo").
+            if (trimCache) {
+                informer.itemStore(new TrimmedItemStore<>(CachedGitRepoTrim::trim));
+            }
             informer.addEventHandler(this);
             // Started without waiting, and listing again for ever: an API server that is away or slow at start
             // (or later) must not stop the watcher; a rebuild waits for the first list (awaitSynced).
@@ -125,7 +139,8 @@ public class GitRepoWatch implements ResourceEventHandler<GitRepo> {
     }
 
     /**
-     * This GitRepo as the informers hold it now: the poller reads the parts no event carries from it (the URL with
+     * This GitRepo as the informers hold it now, trimmed to what the watcher reads ({@link CachedGitRepoTrim}):
+     * the poller reads the parts no event carries from it (the URL with
      * any credentials a user wrote into it, the CA bundle, TLS and Secret settings), so they never leave memory.
      */
     public Optional<GitRepo> cachedGitRepo(GitRepoKey key) {

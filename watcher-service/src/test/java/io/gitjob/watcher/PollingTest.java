@@ -118,6 +118,43 @@ class PollingTest {
         }
     }
 
+    /**
+     * The watcher writes its status on the GitRepo as its trimmed cache holds it (no read): what job-service and
+     * Fleet wrote (their conditions, commit, gitJobStatus) survives every one of those writes.
+     */
+    @Test
+    void whatOtherServicesWroteInTheStatusSurvivesTheWatchersWritesOnItsCachedCopy() {
+        try (var repo = TestGit.create(repos, "shared-status"); var kafka = new KafkaTestClient();
+                var events = kafka.readFromNow(Topics.GITREPO_EVENTS)) {
+            var created = client.resource(TestSupport.gitRepo("shared-status", repo.fileUrl(), s -> {
+                s.setBranch("main");
+                s.setPollingInterval("1s");
+            })).create();
+            events.awaitEvent(CommitDetected.class, e -> e.gitRepo().name().equals("shared-status"), WAIT);
+            var ref = new io.gitjob.events.GitRepoRef("fleet-local", "shared-status", created.getMetadata().getUid());
+            // As job-service writes it: fields and a condition of its own.
+            io.gitjob.gitrepo.GitRepoStatusEdit.edit(client, ref, status -> {
+                status.setCommit(repo.head());
+                status.setGitJobStatus("Current");
+                io.gitjob.gitrepo.GitRepoConditions.set(status.getConditions(), "Ready", "True", "JobSucceeded",
+                        "applied", Instant.now().toString());
+            });
+
+            String second = repo.commit("second");
+            events.awaitEvent(CommitDetected.class,
+                    e -> e.gitRepo().name().equals("shared-status") && e.commit().equals(second), WAIT);
+            Instant after = polledAt("shared-status");
+            await().atMost(WAIT).until(() -> polledAt("shared-status").isAfter(after.plusMillis(1900)));
+
+            var status = client.resources(io.gitjob.gitrepo.GitRepo.class).inNamespace("fleet-local")
+                    .withName("shared-status").get().getStatus();
+            assertEquals(second, status.getPollingCommit());
+            assertEquals("Current", status.getGitJobStatus());
+            assertEquals(List.of("GitPolling", "Ready"), status.getConditions().stream()
+                    .map(GitRepoCondition::getType).sorted().toList(), status.getConditions().toString());
+        }
+    }
+
     @Test
     void theSourceOfTheRecordedCommitFollowsABranchEditEvenWhenTheNewBranchHasTheSameHead() {
         try (var repo = TestGit.create(repos, "switched"); var kafka = new KafkaTestClient();

@@ -184,12 +184,14 @@ public final class PipelineBench {
             Map<String, String> expected = expectedCommits(repos);
             progress.accept(size + " GitRepos: register wave (create all, each polled at once)");
             WaveCost.Start registerCost = WaveCost.start("register", sandbox.faults(), pids);
+            JobServiceSteps registerSteps = JobServiceSteps.start(sandbox.url(Sandbox.Service.JOB));
             long createStart = System.nanoTime();
             parallel(size, i -> client.resource(gitRepo(i, repos.get(i % REPOSITORIES))).create());
             progress.accept(String.format("%d GitRepos: created in %.1f s", size,
                     (System.nanoTime() - createStart) / 1e9));
             awaitJobsDeleted("register", expected, timeout, progress);
             costs.add(registerCost.end());
+            registerSteps.end("register").forEach(l -> progress.accept(size + " GitRepos: " + l));
             stages.addAll(pipelineStages("register", expected, Map.of()));
 
             // Wave 2: a commit to each shared repository, found by the next poll of each GitRepo.
@@ -197,6 +199,7 @@ public final class PipelineBench {
             progress.accept(size + " GitRepos: commit wave (one commit per shared repository)");
             Map<String, Long> committedAt = new HashMap<>();
             WaveCost.Start commitCost = WaveCost.start("commit", sandbox.faults(), pids);
+            JobServiceSteps commitSteps = JobServiceSteps.start(sandbox.url(Sandbox.Service.JOB));
             for (int r = 0; r < REPOSITORIES; r++) {
                 repos.get(r).commit("bench commit", Map.of("deploy/configmap.yaml",
                         SampleRepo.sampleFiles().get("deploy/configmap.yaml") + "  bench: \"" + r + "\"\n"));
@@ -209,17 +212,18 @@ public final class PipelineBench {
             }
             awaitJobsDeleted("commit", expected2, timeout, progress);
             costs.add(commitCost.end());
+            commitSteps.end("commit").forEach(l -> progress.accept(size + " GitRepos: " + l));
             stages.addAll(pipelineStages("commit", expected2, commitTimeOf));
             }
 
-            // Heap and scrape with every GitRepo registered and its Jobs run.
-            progress.accept(size + " GitRepos: heap after a full GC, per service");
-            List<Heap> heap = new ArrayList<>();
-            for (Sandbox.Service s : Sandbox.Service.values()) {
-                long pid = HeapProbe.childRunning(s.module + "/target/quarkus-app/quarkus-run.jar")
-                        .orElseThrow(() -> new IllegalStateException("no process of " + s.module));
-                heap.add(new Heap(s.module, HeapProbe.liveHeapBytes(pid)));
+            // Heap and scrape with every GitRepo registered and its Jobs run (before the idle wave adds its own).
+            List<Heap> heap = heapOfEachService(progress);
+
+            // Wave 4: the latency without load, beside the same registered GitRepos.
+            if (commitWave) {
+                idleWave(stages, costs, pids, timeout, progress);
             }
+
             String metricsUrl = sandbox.url(Sandbox.Service.METRICS);
             List<SeriesScrape> warm = new ArrayList<>();
             for (int k = 0; k < 5; k++) {
@@ -261,6 +265,61 @@ public final class PipelineBench {
         pids.put("kafka", sandbox.pid(Sandbox.Infrastructure.KAFKA));
         pids.put("bench (Job runner, taps)", ProcessHandle.current().pid());
         return pids;
+    }
+
+    private List<Heap> heapOfEachService(java.util.function.Consumer<String> progress) throws Exception {
+        progress.accept(size + " GitRepos: heap after a full GC, per service");
+        List<Heap> heap = new ArrayList<>();
+        for (Sandbox.Service s : Sandbox.Service.values()) {
+            long pid = HeapProbe.childRunning(s.module + "/target/quarkus-app/quarkus-run.jar")
+                    .orElseThrow(() -> new IllegalStateException("no process of " + s.module));
+            heap.add(new Heap(s.module, HeapProbe.liveHeapBytes(pid)));
+        }
+        return heap;
+    }
+
+    /** The idle wave's GitRepos, each of its own repository, so that one commit is one Job. */
+    static final int IDLE_COMMITS = 50;
+    static final Duration IDLE_PACE = Duration.ofSeconds(2);
+
+    /**
+     * Issue 18's idle figure: {@link #IDLE_COMMITS} GitRepos of their own repositories, registered (their first
+     * Jobs run, not measured), then one commit every {@link #IDLE_PACE}, each found by its GitRepo's next poll.
+     */
+    private void idleWave(List<Stage> stages, List<WaveCost> costs, Map<String, Long> pids, Duration timeout,
+            java.util.function.Consumer<String> progress) throws Exception {
+        progress.accept(size + " GitRepos: idle wave (" + IDLE_COMMITS + " GitRepos of their own, one commit every "
+                + IDLE_PACE.toSeconds() + " s)");
+        List<SampleRepo> repos = new ArrayList<>();
+        Map<String, String> registered = new LinkedHashMap<>();
+        for (int k = 0; k < IDLE_COMMITS; k++) {
+            SampleRepo repo = SampleRepo.createIfAbsent(work.resolve("repos/idle-" + k), SampleRepo.sampleFiles());
+            repos.add(repo);
+            client.resource(sandbox.gitRepo(idleName(k), repo, List.of("deploy"), options.checkManifests ? Map.of()
+                    : Map.of(JobRunner.SKIP_CHECK_ANNOTATION, "true"))).create();
+            try (Git git = Git.open(repo.dir().toFile())) {
+                registered.put(idleName(k), git.getRepository().resolve("HEAD").name());
+            }
+        }
+        awaitJobsDeleted("idle registration", registered, timeout, progress);
+        Map<String, String> expected = new LinkedHashMap<>();
+        Map<String, Long> committedAt = new HashMap<>();
+        WaveCost.Start cost = WaveCost.start("idle", sandbox.faults(), pids);
+        JobServiceSteps steps = JobServiceSteps.start(sandbox.url(Sandbox.Service.JOB));
+        for (int k = 0; k < IDLE_COMMITS; k++) {
+            expected.put(idleName(k), repos.get(k).commit("idle commit", Map.of("deploy/configmap.yaml",
+                    SampleRepo.sampleFiles().get("deploy/configmap.yaml") + "  idle: \"" + k + "\"\n")));
+            committedAt.put(idleName(k), System.currentTimeMillis());
+            Thread.sleep(IDLE_PACE.toMillis()); // the wave's pace, not a wait for anything
+        }
+        awaitJobsDeleted("idle", expected, timeout, progress);
+        costs.add(cost.end());
+        steps.end("idle").forEach(l -> progress.accept(size + " GitRepos: " + l));
+        stages.addAll(pipelineStages("idle", expected, committedAt));
+    }
+
+    private static String idleName(int k) {
+        return String.format("idle-%02d", k);
     }
 
     /** A GitRepo of the benchmark; its Jobs succeed without a clone unless manifests are checked. */

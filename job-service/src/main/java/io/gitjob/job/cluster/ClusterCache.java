@@ -24,10 +24,12 @@ import io.gitjob.gitrepo.GitRepo;
 import io.gitjob.gitrepo.JobConventions;
 
 /**
- * job-service's read path, as controller-runtime's informers: one GitRepo informer and one informer of
- * gitjob's Jobs, each indexed by GitRepo. Every change (and every resync, which hands each object in again) is
- * reported as the key of the GitRepo it concerns, so the reconciler recomputes that GitRepo. A decision taken on
- * these caches is confirmed from the API server before anything is done ({@link ClusterState}).
+ * job-service's read path, as controller-runtime's informers: one GitRepo informer, one informer of gitjob's Jobs
+ * and one of their Pods, indexed by GitRepo, and one informer per kind of the Jobs' prerequisites gitjob makes
+ * (ServiceAccounts, Roles, RoleBindings, ConfigMaps, Secrets, selected by gitjob's label, so only those). Every
+ * change of a GitRepo, Job or Pod (and every resync, which hands each object in again) is reported as the key of
+ * the GitRepo it concerns, so the reconciler recomputes that GitRepo. Decisions are taken on these caches alone,
+ * with no read request; {@link OwnWrites} holds a decision back until the caches show job-service's own writes.
  */
 @ApplicationScoped
 public class ClusterCache {
@@ -49,22 +51,76 @@ public class ClusterCache {
     private SharedIndexInformer<Job> jobs;
     private SharedIndexInformer<Pod> pods;
     private static final String BY_JOB = "job";
+    /** The prerequisites' informers by kind (ServiceAccount, Role, RoleBinding, ConfigMap, Secret). */
+    private final Map<String, SharedIndexInformer<? extends HasMetadata>> prerequisites = new java.util.LinkedHashMap<>();
+
+    /** How long a decision waits for the caches to show a write of job-service's own. Default 10s. */
+    @ConfigProperty(name = "gitjob.job.own-write-patience", defaultValue = "10s")
+    Duration ownWritePatience;
+
+    private OwnWrites ownWrites;
+
+    public OwnWrites ownWrites() {
+        return ownWrites;
+    }
+
+    /** The one informer of this shard's GitRepos, which the readiness reconciler shares (started by {@link #start}). */
+    public SharedIndexInformer<GitRepo> gitRepoInformer() {
+        return gitRepos;
+    }
 
     /**
      * Starts both informers; {@code gitRepoChanged} and {@code jobChanged} hear the GitRepo key of every change.
      * Does not wait for the caches to sync.
      */
     public void start(Changes gitRepoChanged, Changes jobChanged) {
+        ownWrites = new OwnWrites(ownWritePatience);
         gitRepos = shards.select(client.resources(GitRepo.class).inAnyNamespace())
                 .runnableInformer(resyncPeriod.toMillis());
-        gitRepos.addEventHandler(ClusterCache.<GitRepo>handler(g -> Optional.of(new GitRepoKey(g.getMetadata()
-                .getNamespace(), g.getMetadata().getName())), gitRepoChanged));
+        // Neither job-service nor its readiness reads managedFields or kubectl's copy of the last applied object,
+        // most of a GitRepo a user applies: they are not kept.
+        gitRepos.itemStore(new io.gitjob.support.TrimmedItemStore<>(ClusterCache::trimmed));
+        // Before the change is handed on: the reconcile it queues must find the write seen.
+        gitRepos.addEventHandler(ClusterCache.<GitRepo>handler(g -> {
+            GitRepoKey key = new GitRepoKey(g.getMetadata().getNamespace(), g.getMetadata().getName());
+            ownWrites.seenGitRepo(key, g.getMetadata().getResourceVersion());
+            return Optional.of(key);
+        }, gitRepoChanged));
         jobs = shards.select(client.batch().v1().jobs().inAnyNamespace()
                 .withLabel(JobConventions.MANAGED_BY_LABEL, JobConventions.MANAGED_BY_VALUE))
                 .runnableInformer(resyncPeriod.toMillis());
         jobs.addIndexers(Map.of(BY_GITREPO, job -> ClusterCache.keyOf(job).map(k -> List.of(k.toString()))
                 .orElse(List.of())));
-        jobs.addEventHandler(handler(ClusterCache::keyOf, jobChanged));
+        jobs.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Job job) {
+                seen(job, false);
+            }
+
+            @Override
+            public void onUpdate(Job old, Job job) {
+                boolean resync = java.util.Objects.equals(old.getMetadata().getResourceVersion(),
+                        job.getMetadata().getResourceVersion());
+                keyOf(job).ifPresent(k -> {
+                    ownWrites.seenJob(k, job.getMetadata().getName(), job.getMetadata().getResourceVersion(),
+                            job.getMetadata().getDeletionTimestamp() != null);
+                    jobChanged.changed(k, resync);
+                });
+            }
+
+            @Override
+            public void onDelete(Job job, boolean deletedFinalStateUnknown) {
+                seen(job, true);
+            }
+
+            private void seen(Job job, boolean deleted) {
+                keyOf(job).ifPresent(k -> {
+                    ownWrites.seenJob(k, job.getMetadata().getName(), job.getMetadata().getResourceVersion(),
+                            deleted || job.getMetadata().getDeletionTimestamp() != null);
+                    jobChanged.changed(k, false);
+                });
+            }
+        });
         // A Pod that cannot start never changes its Job: only the Pod tells (an image that cannot be pulled).
         pods = client.pods().inAnyNamespace()
                 .withLabel(JobConventions.MANAGED_BY_LABEL, JobConventions.MANAGED_BY_VALUE)
@@ -76,11 +132,62 @@ public class ClusterCache {
         // The API server may be away at start or for minutes later: list and watch again, for ever.
         gitRepos.exceptionHandler((started, t) -> retry("GitRepo", t));
         jobs.exceptionHandler((started, t) -> retry("Job", t));
+        // The Jobs' prerequisites gitjob made: read when a Job is made, never changed by a reconcile's trigger.
+        informPrerequisites("ServiceAccount", client.serviceAccounts());
+        informPrerequisites("Role", client.rbac().roles());
+        informPrerequisites("RoleBinding", client.rbac().roleBindings());
+        informPrerequisites("ConfigMap", client.configMaps());
+        informPrerequisites("Secret", client.secrets());
         gitRepos.start();
         jobs.start();
         pods.start();
+        prerequisites.values().forEach(SharedIndexInformer::start);
         LOG.infof("Informing GitRepos, gitjob's Jobs and their Pods in all namespaces (shard '%s'); resync every %s",
                 shards.shard().id(), resyncPeriod);
+    }
+
+    /** A copy without managedFields and the last-applied annotation; the informer's object is left as it is. */
+    static GitRepo trimmed(GitRepo gitRepo) {
+        var meta = gitRepo.getMetadata();
+        boolean lastApplied = meta.getAnnotations() != null && meta.getAnnotations().containsKey(LAST_APPLIED);
+        if ((meta.getManagedFields() == null || meta.getManagedFields().isEmpty()) && !lastApplied) {
+            return gitRepo;
+        }
+        GitRepo copy = new GitRepo();
+        copy.setSpec(gitRepo.getSpec());
+        copy.setStatus(gitRepo.getStatus());
+        copy.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder(meta).withManagedFields()
+                .build());
+        copy.getMetadata().setManagedFields(null);
+        if (lastApplied) {
+            var annotations = new java.util.HashMap<>(meta.getAnnotations());
+            annotations.remove(LAST_APPLIED);
+            copy.getMetadata().setAnnotations(annotations);
+        }
+        return copy;
+    }
+
+    private static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
+    private <T extends HasMetadata> void informPrerequisites(String kind,
+            io.fabric8.kubernetes.client.dsl.MixedOperation<T, ?, ?> operation) {
+        SharedIndexInformer<T> informer = operation.inAnyNamespace()
+                .withLabel(JobConventions.MANAGED_BY_LABEL, JobConventions.MANAGED_BY_VALUE)
+                .runnableInformer(resyncPeriod.toMillis());
+        informer.exceptionHandler((started, t) -> retry(kind, t));
+        prerequisites.put(kind, informer);
+    }
+
+    /**
+     * A prerequisite of a Job as the cache holds it (only those with gitjob's label are held: one without it, made
+     * by someone else, is found by the create's 409 and read then).
+     */
+    public Optional<HasMetadata> prerequisite(String kind, String namespace, String name) {
+        SharedIndexInformer<? extends HasMetadata> informer = prerequisites.get(kind);
+        if (informer == null) {
+            throw new IllegalArgumentException("no informer of " + kind);
+        }
+        return Optional.ofNullable(informer.getStore().getByKey(namespace + "/" + name));
     }
 
     private static boolean retry(String kind, Throwable t) {
@@ -98,11 +205,12 @@ public class ClusterCache {
         if (pods != null) {
             pods.stop();
         }
+        prerequisites.values().forEach(SharedIndexInformer::stop);
     }
 
     public boolean synced() {
         return gitRepos != null && jobs != null && pods != null && gitRepos.hasSynced() && jobs.hasSynced()
-                && pods.hasSynced();
+                && pods.hasSynced() && prerequisites.values().stream().allMatch(SharedIndexInformer::hasSynced);
     }
 
     public Optional<GitRepo> gitRepo(GitRepoKey key) {
@@ -114,7 +222,11 @@ public class ClusterCache {
     }
 
     public List<Pod> podsOf(Job job) {
-        return pods.getIndexer().byIndex(BY_JOB, job.getMetadata().getNamespace() + "/" + job.getMetadata().getName());
+        return podsOf(job.getMetadata().getNamespace(), job.getMetadata().getName());
+    }
+
+    public List<Pod> podsOf(String namespace, String jobName) {
+        return pods.getIndexer().byIndex(BY_JOB, namespace + "/" + jobName);
     }
 
     static Optional<String> jobNameOf(Pod pod) {

@@ -6,14 +6,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.gitjob.events.GitRepoKey;
 import io.gitjob.events.GitRepoRef;
 import io.gitjob.gitrepo.FleetConventions;
 import io.gitjob.gitrepo.GitRepo;
@@ -26,43 +21,19 @@ import io.gitjob.job.decision.JobView;
 import io.gitjob.job.mode.JobModes;
 
 /**
- * What job-service observes in the cluster read fresh from the API server, to confirm a decision the caches
- * suggested before acting on it (a cache may lag behind job-service's own last write), and the turning of
- * GitRepos and Jobs into the decision's inputs.
+ * The turning of GitRepos and Jobs, as job-service's caches hold them, into the decision's inputs, and the names
+ * job-service marks Jobs with.
  */
-@ApplicationScoped
-public class ClusterState {
+public final class ClusterState {
 
     /** Set on a failed Job once its failure is published, so a resync or a restart never reports it twice. */
     public static final String FAILURE_REPORTED_ANNOTATION = "gitjob.io/failure-reported";
     /** The trace a Job was created in, so its completion (seen later) joins that trace. */
     public static final String TRACEPARENT_ANNOTATION = "gitjob.io/traceparent";
-
-    @Inject
-    KubernetesClient client;
-
-    @Inject
-    ShardSelection shards;
-
-    /** The Pods of one Job, by the label Kubernetes puts on them. */
-    public List<Pod> podsOf(String namespace, String jobName) {
-        return client.pods().inNamespace(namespace).withLabel(JOB_NAME_LABEL, jobName).list().getItems();
-    }
-
     /** Set by Kubernetes on every Pod of a Job (1.27 and later; {@code job-name} before). */
     public static final String JOB_NAME_LABEL = "batch.kubernetes.io/job-name";
 
-    public Optional<GitRepo> gitRepo(GitRepoKey key) {
-        return Optional.ofNullable(client.resources(GitRepo.class).inNamespace(key.namespace()).withName(key.name())
-                .get());
-    }
-
-    /** The Jobs gitjob made for a GitRepo of this name (any uid: the decision tells them apart). */
-    public List<Job> jobsOf(GitRepoKey key) {
-        return shards.select(client.batch().v1().jobs().inNamespace(key.namespace())
-                .withLabel(JobConventions.MANAGED_BY_LABEL, JobConventions.MANAGED_BY_VALUE)
-                .withLabel(JobConventions.GITREPO_LABEL, key.name()))
-                .list().getItems();
+    private ClusterState() {
     }
 
     public static Optional<GitRepoView> view(Optional<GitRepo> gitRepo, Function<GitRepo, JobModes.Choice> modes) {

@@ -40,6 +40,9 @@ public class GitRepoRelease {
     @Inject
     KubernetesClient client;
 
+    @Inject
+    ClusterCache cache;
+
 
     /** Adds the finalizer on the GitRepo as read; a 409 (changed since) is retried from a fresh read. */
     public void addFinalizer(GitRepo gitRepo) {
@@ -139,9 +142,13 @@ public class GitRepoRelease {
         List<Map<String, Object>> patch = new java.util.ArrayList<>();
         patch.add(op("test", "/metadata/resourceVersion", gitRepo.getMetadata().getResourceVersion()));
         patch.addAll(List.of(ops));
-        client.resources(GitRepo.class).inNamespace(gitRepo.getMetadata().getNamespace())
-                .withName(gitRepo.getMetadata().getName())
-                .patch(PatchContext.of(PatchType.JSON), Serialization.asJson(patch));
+        // On the GitRepo as an item: Fabric8 would otherwise read it first for its name.
+        GitRepo written = client.resources(GitRepo.class).inNamespace(gitRepo.getMetadata().getNamespace())
+                .resource(gitRepo).patch(PatchContext.of(PatchType.JSON), Serialization.asJson(patch));
+        if (written != null && written.getMetadata() != null) {
+            cache.ownWrites().wroteGitRepo(new io.gitjob.events.GitRepoKey(gitRepo.getMetadata().getNamespace(),
+                    gitRepo.getMetadata().getName()), written);
+        }
     }
 
     private static Map<String, Object> op(String op, String path, Object value) {

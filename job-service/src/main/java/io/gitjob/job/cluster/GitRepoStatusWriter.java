@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gitjob.events.GitRepoRef;
+import io.gitjob.gitrepo.GitRepo;
 import io.gitjob.gitrepo.GitRepoConditions;
 import io.gitjob.gitrepo.GitRepoStatus;
 import io.gitjob.gitrepo.GitRepoStatusEdit;
@@ -26,15 +27,18 @@ public class GitRepoStatusWriter {
     @Inject
     KubernetesClient client;
 
+    @Inject
+    ClusterCache cache;
+
     Clock clock = Clock.systemUTC();
 
     /**
      * @param ownsReady whether the Job's state is the GitRepo's readiness (standalone); in fleet mode Ready says
      *        whether its Bundles are ready, and is written from them
      */
-    public void jobCreated(GitRepoRef ref, String jobName, String commit, long generation, long forceSync,
+    public GitRepo jobCreated(GitRepo seen, GitRepoRef ref, String jobName, String commit, long generation, long forceSync,
             boolean ownsReady) {
-        edit(ref, status -> {
+        return edit(seen, ref, status -> {
             names(status, commit, generation, forceSync);
             status.setGitJobStatus(GitRepoView.IN_PROGRESS);
             accepted(status);
@@ -48,9 +52,9 @@ public class GitRepoStatusWriter {
         });
     }
 
-    public void jobSucceeded(GitRepoRef ref, String jobName, String commit, long generation, long forceSync,
+    public GitRepo jobSucceeded(GitRepo seen, GitRepoRef ref, String jobName, String commit, long generation, long forceSync,
             boolean ownsReady) {
-        edit(ref, status -> {
+        return edit(seen, ref, status -> {
             names(status, commit, generation, forceSync);
             status.setGitJobStatus(GitRepoView.CURRENT);
             GitRepoConditions.set(status.getConditions(), "Reconciling", "False", "JobSucceeded", "", now());
@@ -62,9 +66,9 @@ public class GitRepoStatusWriter {
         });
     }
 
-    public void jobFailed(GitRepoRef ref, String jobName, String commit, long generation, long forceSync,
+    public GitRepo jobFailed(GitRepo seen, GitRepoRef ref, String jobName, String commit, long generation, long forceSync,
             String message, boolean ownsReady) {
-        edit(ref, status -> {
+        return edit(seen, ref, status -> {
             names(status, commit, generation, forceSync);
             status.setGitJobStatus(GitRepoView.FAILED);
             GitRepoConditions.set(status.getConditions(), "Reconciling", "False", "JobFailed", "", now());
@@ -78,8 +82,8 @@ public class GitRepoStatusWriter {
     }
 
     /** Fleet's Accepted=False, reason Error: the GitRepo cannot be reconciled as it is, and why. */
-    public void notAccepted(GitRepoRef ref, String message) {
-        edit(ref, status -> GitRepoConditions.set(status.getConditions(), ClusterState.ACCEPTED, "False", "Error",
+    public GitRepo notAccepted(GitRepo seen, GitRepoRef ref, String message) {
+        return edit(seen, ref, status -> GitRepoConditions.set(status.getConditions(), ClusterState.ACCEPTED, "False", "Error",
                 UrlCredentials.redact(message), now()));
     }
 
@@ -96,8 +100,18 @@ public class GitRepoStatusWriter {
         status.setUpdateGeneration(forceSync);
     }
 
-    private void edit(GitRepoRef ref, Consumer<GitRepoStatus> change) {
-        GitRepoStatusEdit.edit(client, ref, change);
+    /**
+     * On the GitRepo as last seen (the cache's, or the one an earlier write of the same reconcile returned), so the
+     * write is one PATCH; the caches are then expected to show it before the GitRepo is decided on again.
+     *
+     * @return the GitRepo as written, null when it is gone or was re-created
+     */
+    private GitRepo edit(GitRepo seen, GitRepoRef ref, Consumer<GitRepoStatus> change) {
+        GitRepo written = GitRepoStatusEdit.edit(client, ref, seen, change).orElse(null);
+        if (written != null && written != seen) {
+            cache.ownWrites().wroteGitRepo(ref.key(), written);
+        }
+        return written;
     }
 
     private String now() {

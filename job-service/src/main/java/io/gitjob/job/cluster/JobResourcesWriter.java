@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 import org.jboss.logging.Logger;
 
@@ -13,7 +14,6 @@ import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -26,10 +26,14 @@ import io.gitjob.job.template.FleetNames;
 /**
  * Makes a Job's prerequisites exist as planned ({@code io.gitjob.job.template.JobPlan#prerequisites}), before the Job
  * is created: each is created when absent, updated when what gitjob sets differs (its labels, its controller
- * reference, its rules, subjects, data), left alone when equal, so calling it for every Job costs one GET per object
- * and writes nothing in the steady state. A create answered 409 (another replica, a cache behind) is taken as the
- * object existing; an update answered 409 is tried again on a fresh read. Only kinds and names are logged, never data.
- * A ServiceAccount that exists is left as it is, as Fleet does (the API server manages its tokens). A RoleBinding
+ * reference, its rules, subjects, data), left alone when equal. What exists is looked up in job-service's
+ * informers of them ({@link ClusterCache#prerequisite}), so calling it for every Job costs the API server nothing in
+ * the steady state. A create answered 409 (another replica, a cache behind, an object without gitjob's label, which
+ * the informers do not hold) and an update answered 409 are tried again on a fresh read. Only kinds and names are
+ * logged, never data.
+ * A ServiceAccount that exists keeps everything but gitjob's labels and controller reference, which are added when
+ * missing (Fleet's own {@code git-<name>}, of a GitRepo moved to gitjob, is then in the cache from its first Job on),
+ * as the API server manages its tokens. A RoleBinding
  * whose roleRef changed, or a Secret whose type changed, is deleted and created again: both are immutable.
  * <p>
  * The objects given are all of one GitRepo's prerequisites, so one that gitjob alone makes and that is not among them
@@ -50,16 +54,39 @@ public final class JobResourcesWriter {
     private JobResourcesWriter() {
     }
 
+    /** What exists of an object, as a cache holds it: its kind, namespace and name. */
+    @FunctionalInterface
+    public interface Lookup {
+        Optional<HasMetadata> existing(String kind, String namespace, String name);
+
+        /** Every lookup a GET: for tests and tools without caches. */
+        static Lookup reading(KubernetesClient client) {
+            return (kind, namespace, name) -> Optional.ofNullable(switch (kind) {
+                case "ServiceAccount" -> client.serviceAccounts().inNamespace(namespace).withName(name).get();
+                case "Role" -> client.rbac().roles().inNamespace(namespace).withName(name).get();
+                case "RoleBinding" -> client.rbac().roleBindings().inNamespace(namespace).withName(name).get();
+                case "ConfigMap" -> client.configMaps().inNamespace(namespace).withName(name).get();
+                case "Secret" -> client.secrets().inNamespace(namespace).withName(name).get();
+                default -> throw new IllegalArgumentException("not a prerequisite: " + kind);
+            });
+        }
+    }
+
+    /** Reading every object from the API server. */
     public static Outcome ensure(KubernetesClient client, List<HasMetadata> objects) {
+        return ensure(client, objects, Lookup.reading(client));
+    }
+
+    public static Outcome ensure(KubernetesClient client, List<HasMetadata> objects, Lookup cached) {
         Outcome outcome = new Outcome(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         for (HasMetadata wanted : objects) {
-            ensureOne(client, wanted, outcome);
+            ensureOne(client, wanted, cached, outcome);
         }
-        deleteStaleRepoUrlSecret(client, objects, outcome);
+        deleteStaleRepoUrlSecret(client, objects, cached, outcome);
         return outcome;
     }
 
-    private static void deleteStaleRepoUrlSecret(KubernetesClient client, List<HasMetadata> objects,
+    private static void deleteStaleRepoUrlSecret(KubernetesClient client, List<HasMetadata> objects, Lookup cached,
             Outcome outcome) {
         HasMetadata owned = objects.stream().filter(o -> gitRepoOwner(o) != null).findFirst().orElse(null);
         if (owned == null) {
@@ -73,12 +100,12 @@ public final class JobResourcesWriter {
         }
         String id = "Secret " + namespace + "/" + name;
         try {
-            var resource = client.secrets().inNamespace(namespace).withName(name);
-            Secret existing = resource.get();
+            // Only a Secret with gitjob's labels can be one to delete, and the cache holds all of those.
+            Secret existing = (Secret) cached.existing("Secret", namespace, name).orElse(null);
             if (existing == null || !madeFor(existing, gitRepo)) {
                 return;
             }
-            resource.delete();
+            client.secrets().inNamespace(namespace).withName(name).delete();
             LOG.infof("Deleted %s: spec.repo no longer carries credentials", id);
             outcome.deleted().add(id);
         } catch (KubernetesClientException e) {
@@ -100,10 +127,14 @@ public final class JobResourcesWriter {
         return owners(object).stream().filter(o -> GitRepo.KIND.equals(o.getKind())).findFirst().orElse(null);
     }
 
-    private static void ensureOne(KubernetesClient client, HasMetadata wanted, Outcome outcome) {
+    private static void ensureOne(KubernetesClient client, HasMetadata wanted, Lookup cached, Outcome outcome) {
         String id = wanted.getKind() + " " + wanted.getMetadata().getNamespace() + "/" + wanted.getMetadata().getName();
         for (int attempt = 1;; attempt++) {
-            HasMetadata existing = client.resource(wanted).get();
+            // The cache first (a copy: its objects are the informer's); after a 409 it was behind (or the object lacks gitjob's label): the API server.
+            HasMetadata existing = attempt == 1
+                    ? cached.existing(wanted.getKind(), wanted.getMetadata().getNamespace(),
+                            wanted.getMetadata().getName()).map(o -> client.getKubernetesSerialization().clone(o)).orElse(null)
+                    : client.resource(wanted).get();
             try {
                 if (existing == null) {
                     client.resource(wanted).create();
@@ -111,7 +142,7 @@ public final class JobResourcesWriter {
                     outcome.created().add(id);
                     return;
                 }
-                if (wanted instanceof ServiceAccount || !differs(existing, wanted)) {
+                if (!differs(existing, wanted)) {
                     outcome.unchanged().add(id);
                     return;
                 }

@@ -43,14 +43,19 @@ final class BundleCache {
     private final KubernetesClient client;
     private final Shard shard;
     private final Duration resyncPeriod;
-    private SharedIndexInformer<GitRepo> gitRepos;
+    private final SharedIndexInformer<GitRepo> gitRepos;
     private SharedIndexInformer<GenericKubernetesResource> bundles;
     private SharedIndexInformer<GenericKubernetesResource> bundleDeployments;
 
-    BundleCache(KubernetesClient client, Shard shard, Duration resyncPeriod) {
+    /**
+     * @param gitRepos the Job reconciler's informer of this shard's GitRepos (ClusterCache's): one cache of
+     *        GitRepos per job-service, not two; it is started and stopped by its owner
+     */
+    BundleCache(KubernetesClient client, Shard shard, Duration resyncPeriod, SharedIndexInformer<GitRepo> gitRepos) {
         this.client = client;
         this.shard = shard;
         this.resyncPeriod = resyncPeriod;
+        this.gitRepos = gitRepos;
     }
 
     private static ResourceDefinitionContext context(String kind, String plural) {
@@ -64,8 +69,7 @@ final class BundleCache {
      * change (and resync); {@code bundleChanged} every change of a Bundle or BundleDeployment, as its GitRepo's key.
      */
     void start(Consumer<GitRepoKey> gitRepoChanged, Consumer<GitRepoKey> bundleChanged) {
-        gitRepos = client.resources(GitRepo.class).inAnyNamespace().withLabelSelector(shard.labelSelector())
-                .runnableInformer(resyncPeriod.toMillis());
+        // A handler added to a running informer is handed every GitRepo it holds, as adds.
         gitRepos.addEventHandler(handler(g -> Optional.of(new GitRepoKey(g.getMetadata().getNamespace(),
                 g.getMetadata().getName())), gitRepoChanged));
 
@@ -88,10 +92,8 @@ final class BundleCache {
                 FleetConventions.BUNDLE_NAMESPACE_LABEL))), bundleChanged));
 
         // The API server may be away at start or for minutes later: list and watch again, for ever.
-        gitRepos.exceptionHandler((started, t) -> retry("GitRepo", t));
         bundles.exceptionHandler((started, t) -> retry("Bundle", t));
         bundleDeployments.exceptionHandler((started, t) -> retry("BundleDeployment", t));
-        gitRepos.start();
         bundles.start();
         bundleDeployments.start();
         LOG.infof("Informing GitRepos (%s), Bundles and BundleDeployments for readiness; resync every %s",
@@ -99,8 +101,7 @@ final class BundleCache {
     }
 
     void stop() {
-        for (SharedIndexInformer<?> informer : new SharedIndexInformer<?>[] { gitRepos, bundles,
-                bundleDeployments }) {
+        for (SharedIndexInformer<?> informer : new SharedIndexInformer<?>[] { bundles, bundleDeployments }) {
             if (informer != null) {
                 informer.stop();
             }
@@ -108,7 +109,7 @@ final class BundleCache {
     }
 
     boolean synced() {
-        return gitRepos != null && gitRepos.hasSynced() && bundles.hasSynced() && bundleDeployments.hasSynced();
+        return gitRepos.hasSynced() && bundles.hasSynced() && bundleDeployments.hasSynced();
     }
 
     Optional<GitRepo> gitRepo(GitRepoKey key) {

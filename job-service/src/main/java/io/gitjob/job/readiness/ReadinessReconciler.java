@@ -101,6 +101,9 @@ public class ReadinessReconciler {
     private volatile BundleCache cache;
     private volatile WorkQueue<GitRepoKey> queue;
     private ReadinessStatusWriter writer;
+
+    @Inject
+    io.gitjob.job.cluster.ClusterCache clusterCache;
     private Shard shard;
     private PartitionOwnership ownership;
 
@@ -139,6 +142,10 @@ public class ReadinessReconciler {
             LOG.warnf("Could not tell whether Fleet's Bundles are served (%s); asking again in %s", e.toString(),
                     fleetCheckInterval);
         }
+        if (clusterCache.gitRepoInformer() == null) {
+            later(this::startWhenFleetIsThere, Duration.ofSeconds(1)); // the Job reconciler's caches start first
+            return;
+        }
         if (!jobModes.bundlesServed()) {
             LOG.infof("No %s served: readiness from Bundles waits for Fleet; asking again in %s",
                     FleetConventions.BUNDLE_CRD, fleetCheckInterval);
@@ -149,7 +156,7 @@ public class ReadinessReconciler {
                 this::reconcile).start();
         registry.gauge("gitjob.readiness.queue.depth", q, WorkQueue::depth);
         queue = q;
-        BundleCache c = new BundleCache(client, shard, resyncPeriod);
+        BundleCache c = new BundleCache(client, shard, resyncPeriod, clusterCache.gitRepoInformer());
         // Bundles change in bursts (one per path, then one per cluster as agents report): Fleet waits a moment
         // so a burst makes one status write.
         c.start(this::trigger, key -> {
@@ -223,7 +230,7 @@ public class ReadinessReconciler {
                     bundles.size(), bundleDeployments.size());
             return;
         }
-        boolean written = writer.write(ref, s -> GitRepoReadiness.compute(s, bundles, bundleDeployments, now));
+        boolean written = writer.write(ref, gitRepo, s -> GitRepoReadiness.compute(s, bundles, bundleDeployments, now));
         LOG.debugf("%s: readiness %s from %d Bundle(s) and %d BundleDeployment(s)", key,
                 written ? "written" : "not written (GitRepo gone)", bundles.size(), bundleDeployments.size());
     }

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gitjob.support.ClusterReads;
 
 /**
  * The objects a Job's shape depends on but gitjob does not own: the Secrets a GitRepo names (their type and which
@@ -19,17 +19,20 @@ public interface ReferencedObjects {
 
     Optional<ConfigMap> configMap(String namespace, String name);
 
-    /** Read from the cluster, the Secrets in {@code namespace} (the GitRepo's). */
-    static ReferencedObjects in(KubernetesClient client, String namespace) {
+    /**
+     * Read from the cluster through {@link ClusterReads} (each object at most once per {@code gitjob.read-cache-ttl},
+     * so a rotated Secret shapes the Jobs made after that long), the Secrets in {@code namespace} (the GitRepo's).
+     */
+    static ReferencedObjects in(ClusterReads reads, String namespace) {
         return new ReferencedObjects() {
             @Override
             public Optional<Secret> secret(String name) {
-                return Optional.ofNullable(client.secrets().inNamespace(namespace).withName(name).get());
+                return reads.secret(namespace, name);
             }
 
             @Override
             public Optional<ConfigMap> configMap(String ns, String name) {
-                return Optional.ofNullable(client.configMaps().inNamespace(ns).withName(name).get());
+                return reads.configMap(ns, name);
             }
         };
     }

@@ -26,7 +26,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.gitjob.gitrepo.GitRepo;
 import io.gitjob.gitrepo.GitRepoSpec;
 import io.gitjob.gitrepo.GitCredentialKind;
-import io.gitjob.watcher.ClusterReads;
+import io.gitjob.support.ClusterReads;
 
 /**
  * How the watcher's ls-remote of one GitRepo authenticates and whom it trusts, with Fleet's precedence:

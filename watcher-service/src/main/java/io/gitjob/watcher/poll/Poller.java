@@ -435,6 +435,11 @@ public class Poller {
 
     private void writeStatus(Entry entry, Instant triggered, boolean ok, String message, boolean detected) {
         Instant now = clock.instant();
+        if (detected && entry.written != null && entry.written.ok()) {
+            // The commit's own write set lastPollingTriggered, and GitPolling is True already: one write a commit.
+            entry.written = new StatusWrites.Written(true, "", now);
+            return;
+        }
         if (!StatusWrites.due(entry.written, ok, message, detected, now, statusRefresh)) {
             return;
         }

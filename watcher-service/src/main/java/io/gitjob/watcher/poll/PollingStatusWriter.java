@@ -7,6 +7,8 @@ import jakarta.inject.Inject;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.gitjob.events.GitRepoRef;
 import io.gitjob.events.RepoSpec;
 import io.gitjob.gitrepo.GitRepo;
@@ -19,7 +21,9 @@ import io.gitjob.gitrepo.GitRepoStatusEdit;
  * (the branch head the watcher resolved last, by a poll or a webhook: the commit job-service applies),
  * {@code lastPollingTriggered}, {@code webhookCommit} and {@code lastWebhookTime} (Fleet's meaning), and the
  * {@code GitPolling} condition; and the {@link PolledSource} annotation, which source the commit came from.
- * Other services' fields are left alone.
+ * Other services' fields are left alone. Each write is made on the GitRepo as the watcher's informer holds it
+ * ({@link GitRepoStatusEdit}): one PATCH, no read, unless someone wrote the GitRepo since (a 409, then a fresh read).
+ * The informer copy must therefore hold every top-level status field the watcher writes whole (the conditions).
  */
 @ApplicationScoped
 public class PollingStatusWriter {
@@ -33,6 +37,14 @@ public class PollingStatusWriter {
     @Inject
     KubernetesClient client;
 
+    @Inject
+    io.gitjob.watcher.GitRepoWatch watch;
+
+    /** The informer's copy of the GitRepo, if it is the one the work is for. */
+    private GitRepo seen(GitRepoRef ref) {
+        return watch.cachedGitRepo(ref.key()).filter(g -> ref.uid().equals(g.getMetadata().getUid())).orElse(null);
+    }
+
     /**
      * The durable record of a new commit, written before its event is published: the event is a trigger and an
      * audit record, this field is the wanted state.
@@ -40,45 +52,47 @@ public class PollingStatusWriter {
      * @return false when the GitRepo is gone or was re-created
      */
     public boolean commitFound(GitRepoRef ref, RepoSpec source, String commit, Instant at) {
-        boolean written = GitRepoStatusEdit.edit(client, ref, status -> {
+        GitRepo written = GitRepoStatusEdit.edit(client, ref, seen(ref), status -> {
             status.setPollingCommit(commit);
             // webhookCommit and lastWebhookTime are the webhook's own record, written when it arrives; a poll
             // a webhook asked for is still a poll.
             status.setLastPollingTriggered(at.toString());
-        });
-        return written && recordSource(ref, source);
+        }).orElse(null);
+        return written != null && recordSource(written, ref, source);
     }
 
     /**
      * After the commit, which source it came from ({@link PolledSource}): until then job-service takes a commit
      * recorded under another source for none. Written only when it changes (a repo, branch or revision edit).
      */
-    private boolean recordSource(GitRepoRef ref, RepoSpec source) {
+    private boolean recordSource(GitRepo written, GitRepoRef ref, RepoSpec source) {
         String digest = PolledSource.of(source.repo(), source.branch(), source.revision());
-        var resource = client.resources(GitRepo.class).inNamespace(ref.namespace()).withName(ref.name());
+        GitRepo current = written; // as the status write just returned it: no read
         for (int attempt = 1;; attempt++) {
-            GitRepo current = resource.get();
             if (current == null || !ref.uid().equals(current.getMetadata().getUid())) {
-                return false;
+                return false; // gone or re-created: this commit is no longer its
             }
             var annotations = current.getMetadata().getAnnotations();
             if (annotations != null && digest.equals(annotations.get(PolledSource.ANNOTATION))) {
                 return true;
             }
+            // A merge patch of the one annotation (a map: merged, not replaced) on the GitRepo as an item (no read
+            // first), with its resourceVersion: a GitRepo changed or re-created since is read again.
+            String patch = "{\"metadata\":{\"resourceVersion\":\"" + current.getMetadata().getResourceVersion()
+                    + "\",\"annotations\":{\"" + PolledSource.ANNOTATION + "\":\"" + digest + "\"}}}";
             try {
-                resource.edit(g -> {
-                    if (g.getMetadata().getAnnotations() == null) {
-                        g.getMetadata().setAnnotations(new java.util.HashMap<>());
-                    }
-                    g.getMetadata().getAnnotations().put(PolledSource.ANNOTATION, digest);
-                    return g;
-                });
+                client.resources(GitRepo.class).inNamespace(ref.namespace()).resource(current)
+                        .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
                 return true;
             } catch (KubernetesClientException e) {
+                if (e.getCode() == 404) {
+                    return false;
+                }
                 // Another writer (a poll's status, a webhook of the same GitRepo, a user) got there first.
                 if (e.getCode() != 409 || attempt >= WRITE_ATTEMPTS) {
                     throw e;
                 }
+                current = client.resources(GitRepo.class).inNamespace(ref.namespace()).withName(ref.name()).get();
             }
         }
     }
@@ -89,7 +103,7 @@ public class PollingStatusWriter {
      * when it failed.
      */
     public void polled(GitRepoRef ref, Instant triggered, boolean ok, String message) {
-        GitRepoStatusEdit.edit(client, ref, status -> {
+        GitRepoStatusEdit.edit(client, ref, seen(ref), status -> {
             status.setLastPollingTriggered(triggered.toString());
             GitRepoConditions.set(status.getConditions(), CONDITION, ok ? "True" : "False",
                     ok ? null : FAILED_REASON, ok || message == null || message.isEmpty() ? null : message,

@@ -11,7 +11,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.gitjob.gitrepo.GitRepo;
-import io.gitjob.watcher.ClusterReads;
+import io.gitjob.support.ClusterReads;
 
 /**
  * The secrets a GitRepo's webhooks are verified with, as Fleet chooses them: the Secret its
@@ -19,7 +19,7 @@ import io.gitjob.watcher.ClusterReads;
  * {@code gitjob-webhook} in the system namespace ({@code gitjob.webhook.system-namespace}), each key of which
  * not there falls back to the settings {@code gitjob.webhook.github-secret} and {@code gitjob.webhook.gitlab-token}.
  * A GitRepo's own Secret that is missing verifies nothing (it is never replaced by the global one). Secrets are
- * read through {@link ClusterReads} (kept for {@code gitjob.watcher.read-cache-ttl}), so a burst of deliveries
+ * read through {@link ClusterReads} (kept for {@code gitjob.read-cache-ttl}), so a burst of deliveries
  * costs one read; a missing Secret is no error. An API error is thrown: the sender gets a 500 and delivers again.
  */
 @ApplicationScoped

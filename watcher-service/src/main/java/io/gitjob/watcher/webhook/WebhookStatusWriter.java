@@ -41,7 +41,11 @@ public class WebhookStatusWriter {
             throw new IllegalStateException(e);
         }
         try {
-            client.resources(GitRepo.class).inNamespace(key.namespace()).withName(key.name()).subresource("status")
+            // On a GitRepo item of that name: by name alone, Fabric8 would read it first.
+            GitRepo named = new GitRepo();
+            named.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withNamespace(key.namespace())
+                    .withName(key.name()).build());
+            client.resources(GitRepo.class).inNamespace(key.namespace()).resource(named).subresource("status")
                     .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
             return true;
         } catch (KubernetesClientException e) {

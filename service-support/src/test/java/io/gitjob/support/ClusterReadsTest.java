@@ -1,4 +1,4 @@
-package io.gitjob.watcher;
+package io.gitjob.support;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.gitjob.job.readiness;
+package io.gitjob.gitrepo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** The JSON patch the readiness is written with: whole top-level fields, so no path ever has a "/" to escape. */
-class ReadinessStatusWriterTest {
+/** The JSON patch every status write is made with: whole top-level fields, so no path ever has a "/" to escape. */
+class GitRepoStatusPatchTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -26,10 +26,10 @@ class ReadinessStatusWriterTest {
                 [{"op": "remove", "path": "/status/resources"},
                  {"op": "add", "path": "/status/summary", "value": {"ready": 1, "desiredReady": 1}},
                  {"op": "add", "path": "/status/perClusterResourceCounts", "value": {"ns/c1": {"ready": 1}}}]"""),
-                ReadinessStatusWriter.patch(before, after));
+                GitRepoStatusEdit.patch(before, after));
         assertEquals(JSON.readTree("""
                 [{"op": "add", "path": "/status", "value": {"commit": "c1"}}]"""),
-                ReadinessStatusWriter.patch(null, JSON.readTree("""
+                GitRepoStatusEdit.patch(null, JSON.readTree("""
                         {"commit": "c1"}""")));
     }
 }

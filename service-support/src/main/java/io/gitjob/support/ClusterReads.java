@@ -1,4 +1,4 @@
-package io.gitjob.watcher;
+package io.gitjob.support;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -22,12 +22,13 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
- * The Secrets and ConfigMaps the watcher reads (Git credentials, CA bundles, known hosts, webhook secrets), kept
- * for {@code gitjob.watcher.read-cache-ttl}, a missing one too. A poll reads up to four of them (the GitRepo's
- * Secret or {@code gitcredential}, Rancher's two CA Secrets, the known-hosts ConfigMap): read from the API at every
- * poll, 10,000 GitRepos polled every 15 s would cost the API server thousands of GETs a second, where one GET per
- * object per period is enough to follow a rotation. Not an informer: that would mean list and watch on every
- * Secret of the cluster, and hold them all. An API error is not kept: the next read asks again.
+ * The Secrets and ConfigMaps a service reads but does not own (the watcher: Git credentials, CA bundles, known
+ * hosts, webhook secrets; job-service: the Secrets a Job's shape depends on), kept for
+ * {@code gitjob.read-cache-ttl}, a missing one too. A poll reads up to four of them (the GitRepo's Secret or
+ * {@code gitcredential}, Rancher's two CA Secrets, the known-hosts ConfigMap), and each Job up to three: read from
+ * the API every time, 10,000 GitRepos polled every 15 s would cost the API server thousands of GETs a second, where
+ * one GET per object per period is enough to follow a rotation. Not an informer: that would mean list and watch on
+ * every Secret of the cluster, and hold them all. An API error is not kept: the next read asks again.
  */
 @ApplicationScoped
 public class ClusterReads {
@@ -38,7 +39,7 @@ public class ClusterReads {
     @Inject
     KubernetesClient client;
 
-    @ConfigProperty(name = "gitjob.watcher.read-cache-ttl", defaultValue = "1m")
+    @ConfigProperty(name = "gitjob.read-cache-ttl", defaultValue = "1m")
     Duration ttl;
 
     Clock clock = Clock.systemUTC();

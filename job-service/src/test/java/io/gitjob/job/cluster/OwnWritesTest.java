@@ -1,0 +1,88 @@
+package io.gitjob.job.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.gitjob.events.GitRepoKey;
+import io.gitjob.gitrepo.GitRepo;
+
+/** A decision waits until the caches show job-service's own writes, and not for ever. */
+class OwnWritesTest {
+
+    private static final GitRepoKey KEY = new GitRepoKey("ns", "app");
+    private final AtomicLong nanos = new AtomicLong();
+    private final OwnWrites writes = new OwnWrites(Duration.ofSeconds(10), nanos::get);
+
+    @Test
+    void aStatusWriteIsWaitedForUntilTheInformerDeliversIt() {
+        writes.wroteGitRepo(KEY, gitRepo("12"));
+
+        assertTrue(writes.waitFor(KEY, Optional.of(gitRepo("11")), List.of()).isPresent(), "the cache is behind");
+        writes.seenGitRepo(KEY, "11");
+        assertTrue(writes.waitFor(KEY, Optional.of(gitRepo("11")), List.of()).isPresent());
+        writes.seenGitRepo(KEY, "12");
+        // Someone wrote after it: the cache is newer than the write, which it showed on the way.
+        assertEquals(Optional.empty(), writes.waitFor(KEY, Optional.of(gitRepo("13")), List.of()));
+    }
+
+    @Test
+    void aWriteTheCacheAlreadyHoldsIsNotWaitedFor() {
+        writes.wroteGitRepo(KEY, gitRepo("12"));
+        assertEquals(Optional.empty(), writes.waitFor(KEY, Optional.of(gitRepo("12")), List.of()));
+    }
+
+    @Test
+    void aCreatedJobIsWaitedForUntilTheCacheHoldsIt() {
+        writes.wroteJob(KEY, job("app-1", "5", false));
+
+        assertTrue(writes.waitFor(KEY, Optional.empty(), List.of()).isPresent());
+        assertEquals(Optional.empty(), writes.waitFor(KEY, Optional.empty(), List.of(job("app-1", "5", false))));
+    }
+
+    @Test
+    void aDeletedJobIsWaitedForUntilTheCacheLetsItGo() {
+        writes.deletedJob(KEY, "app-1");
+
+        assertTrue(writes.waitFor(KEY, Optional.empty(), List.of(job("app-1", "5", false))).isPresent());
+        assertEquals(Optional.empty(), writes.waitFor(KEY, Optional.empty(), List.of(job("app-1", "6", true))),
+                "being deleted is enough");
+        writes.deletedJob(KEY, "app-2");
+        writes.seenJob(KEY, "app-2", "7", true);
+        assertEquals(Optional.empty(), writes.waitFor(KEY, Optional.empty(), List.of(job("app-2", "5", false))),
+                "the informer delivered the deletion");
+    }
+
+    @Test
+    void aWriteNeverShownStopsBeingWaitedForAfterThePatience() {
+        writes.wroteGitRepo(KEY, gitRepo("12"));
+        nanos.addAndGet(Duration.ofSeconds(4).toNanos());
+        assertEquals(Optional.of(Duration.ofSeconds(6)), writes.waitFor(KEY, Optional.of(gitRepo("11")), List.of()));
+
+        nanos.addAndGet(Duration.ofSeconds(6).toNanos());
+        assertEquals(Optional.empty(), writes.waitFor(KEY, Optional.of(gitRepo("11")), List.of()));
+        assertEquals(0, writes.pendingGitRepos(), "nothing kept once given up");
+    }
+
+    private static GitRepo gitRepo(String resourceVersion) {
+        GitRepo gitRepo = new GitRepo();
+        gitRepo.setMetadata(new ObjectMetaBuilder().withNamespace("ns").withName("app")
+                .withResourceVersion(resourceVersion).build());
+        return gitRepo;
+    }
+
+    private static Job job(String name, String resourceVersion, boolean deleting) {
+        return new JobBuilder().withNewMetadata().withNamespace("ns").withName(name)
+                .withResourceVersion(resourceVersion).withDeletionTimestamp(deleting ? "2026-12-01T10:00:00Z" : null)
+                .endMetadata().build();
+    }
+}
