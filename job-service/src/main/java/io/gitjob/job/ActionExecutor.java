@@ -139,7 +139,7 @@ public class ActionExecutor {
             } else if (action instanceof Action.ReportFailedJob failed) {
                 inJobsTrace(failed.job(), "job failed", () -> reportFailed(failed, seen));
             } else if (action instanceof Action.AddFinalizer) {
-                release.addFinalizer(gitRepo);
+                seen.wrote(release.addFinalizer(gitRepo));
             } else if (action instanceof Action.ReleaseGitRepo) {
                 release.release(gitRepo);
             } else if (action instanceof Action.RefuseGitRepo refuse) {
@@ -182,7 +182,7 @@ public class ActionExecutor {
             start = System.nanoTime();
             created = client.resource(job).create();
             step("create-job", start);
-            cache.ownWrites().wroteJob(ref.key(), created);
+            cache.ownWrites().createdJob(ref.key(), created);
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
                 // Made by an earlier attempt whose answer was lost: the next reconcile adopts it.
@@ -264,6 +264,7 @@ public class ActionExecutor {
         }
         events.succeeded(job, done.durationSeconds());
         deleteJob(job);
+        cache.ownWrites().completed(job.gitRepo().key(), job.name());
         events.deleted(job, "succeeded");
         kubeEvent(gitRepo, KubernetesEventRecorder.NORMAL, "JobDeleted", "DeleteJob",
                 "job deletion triggered because job succeeded");
@@ -287,10 +288,15 @@ public class ActionExecutor {
         // A merge patch of the one annotation, on the Job as an item: no read first, and nothing else written.
         Job named = new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder().withNewMetadata()
                 .withNamespace(job.gitRepo().namespace()).withName(job.name()).endMetadata().build();
-        Job annotated = client.batch().v1().jobs().inNamespace(job.gitRepo().namespace()).resource(named)
-                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\""
-                        + ClusterState.FAILURE_REPORTED_ANNOTATION + "\":\"true\"}}}");
-        cache.ownWrites().wroteJob(job.gitRepo().key(), annotated);
+        cache.ownWrites().writingJob(job.gitRepo().key(), job.name());
+        Job annotated = null;
+        try {
+            annotated = client.batch().v1().jobs().inNamespace(job.gitRepo().namespace()).resource(named)
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\""
+                            + ClusterState.FAILURE_REPORTED_ANNOTATION + "\":\"true\"}}}");
+        } finally {
+            cache.ownWrites().wroteJob(job.gitRepo().key(), job.name(), annotated);
+        }
         LOG.warnf("Job %s/%s failed (%s): %s; kept for troubleshooting", job.gitRepo().namespace(), job.name(),
                 job.failureReason(), message);
     }

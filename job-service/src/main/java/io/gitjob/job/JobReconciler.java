@@ -20,6 +20,8 @@ import io.gitjob.gitrepo.GitRepo;
 import io.gitjob.job.cluster.ClusterCache;
 import io.gitjob.job.cluster.ClusterState;
 import io.gitjob.job.cluster.GitRepoRelease;
+import io.gitjob.job.cluster.OwnWrites;
+import io.gitjob.job.decision.Action;
 import io.gitjob.job.cluster.PodStartFailure;
 import io.gitjob.job.cluster.ShardSelection;
 import io.gitjob.job.mode.JobModes;
@@ -56,6 +58,9 @@ public class JobReconciler {
 
     @Inject
     ActionExecutor executor;
+
+    @Inject
+    io.gitjob.job.cluster.FreshReads fresh;
 
     @Inject
     JobModes modes;
@@ -233,15 +238,20 @@ public class JobReconciler {
             queue.addAfter(key, Duration.ofSeconds(1));
             return;
         }
-        Optional<GitRepo> gitRepo = cache.gitRepo(key);
-        var jobs = cache.jobsOf(key);
-        Optional<Duration> behind = cache.ownWrites().waitFor(key, gitRepo, jobs);
-        if (behind.isPresent()) {
+        Optional<GitRepo> cachedGitRepo = cache.gitRepo(key);
+        var cachedJobs = cache.jobsOf(key);
+        OwnWrites.Wait behind = cache.ownWrites().waitFor(key, cachedGitRepo, cachedJobs);
+        if (behind.remaining().isPresent()) {
             // The informer's event of the write queues it sooner; this is for a write it never shows as such.
             LOG.debugf("%s: the caches do not show job-service's last write yet", key);
-            queue.addAfter(key, behind.get());
+            queue.addAfter(key, behind.remaining().get());
             return;
         }
+        if (behind.gaveUp()) {
+            LOG.infof("%s: the caches did not show job-service's last write in time; deciding on a fresh read", key);
+        }
+        Optional<GitRepo> gitRepo = behind.gaveUp() ? fresh.gitRepo(key) : cachedGitRepo;
+        var jobs = behind.gaveUp() ? fresh.jobsOf(key) : cachedJobs;
         String trigger = triggerOf(key);
         Instant now = Instant.now();
         Optional<GitRepoView> view = ClusterState.view(gitRepo, modes::of);
@@ -252,11 +262,22 @@ public class JobReconciler {
             LOG.debugf("%s: %s", key, decision.reason());
             decisions.record(key, trigger, view, jobViews, decision, "decided", executor.dryRun());
             forgetTraceIfDone(key);
+            if (behind.gaveUp()) {
+                cache.ownWrites().trusted(key);
+            }
             return;
         }
         if (gitRepo.isPresent() && !shards.manages(gitRepo.get())) {
             LOG.debugf("%s: of another shard than '%s': not this installation's", key, shards.shard().id());
             decisions.forget(key);
+            return;
+        }
+        if (!behind.gaveUp() && decision.actions().stream().anyMatch(a -> a instanceof Action.CreateJob c
+                && cache.ownWrites().wasCompleted(key, c.jobName()))) {
+            // A Job of this wanted state succeeded and was deleted here: the GitRepo's cache lacks the status
+            // that says so, which its informer's event brings (and queues the GitRepo); this is in case it never does.
+            LOG.debugf("%s: the cache does not show the success of the Job it would make again", key);
+            queue.addAfter(key, Duration.ofSeconds(1));
             return;
         }
         LOG.infof("%s: %s", key, decision.reason());
@@ -283,6 +304,9 @@ public class JobReconciler {
         }
         decisions.record(key, trigger, view, jobViews, decision, executor.dryRun() ? "dry-run" : "done",
                 executor.dryRun());
+        if (behind.gaveUp()) {
+            cache.ownWrites().trusted(key);
+        }
         count(decision);
     }
 

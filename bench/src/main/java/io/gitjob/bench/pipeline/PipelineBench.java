@@ -221,7 +221,7 @@ public final class PipelineBench {
 
             // Wave 4: the latency without load, beside the same registered GitRepos.
             if (commitWave) {
-                idleWave(stages, costs, pids, timeout, progress);
+                idleWave(work, stages, costs, pids, timeout, progress);
             }
 
             String metricsUrl = sandbox.url(Sandbox.Service.METRICS);
@@ -286,7 +286,7 @@ public final class PipelineBench {
      * Issue 18's idle figure: {@link #IDLE_COMMITS} GitRepos of their own repositories, registered (their first
      * Jobs run, not measured), then one commit every {@link #IDLE_PACE}, each found by its GitRepo's next poll.
      */
-    private void idleWave(List<Stage> stages, List<WaveCost> costs, Map<String, Long> pids, Duration timeout,
+    private void idleWave(Path work, List<Stage> stages, List<WaveCost> costs, Map<String, Long> pids, Duration timeout,
             java.util.function.Consumer<String> progress) throws Exception {
         progress.accept(size + " GitRepos: idle wave (" + IDLE_COMMITS + " GitRepos of their own, one commit every "
                 + IDLE_PACE.toSeconds() + " s)");

@@ -47,7 +47,7 @@ public class ClusterCache {
     @ConfigProperty(name = "gitjob.job.resync-period", defaultValue = "5m")
     Duration resyncPeriod;
 
-    private SharedIndexInformer<GitRepo> gitRepos;
+    private volatile SharedIndexInformer<GitRepo> gitRepos;
     private SharedIndexInformer<Job> jobs;
     private SharedIndexInformer<Pod> pods;
     private static final String BY_JOB = "job";

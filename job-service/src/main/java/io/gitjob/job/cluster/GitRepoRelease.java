@@ -44,16 +44,22 @@ public class GitRepoRelease {
     ClusterCache cache;
 
 
-    /** Adds the finalizer on the GitRepo as read; a 409 (changed since) is retried from a fresh read. */
-    public void addFinalizer(GitRepo gitRepo) {
+    /**
+     * Adds the finalizer on the GitRepo as the cache holds it; a 409 (changed since) is retried with backoff, on the
+     * cache as its informer has caught up by then.
+     *
+     * @return the GitRepo as written (as given when it had the finalizer)
+     */
+    public GitRepo addFinalizer(GitRepo gitRepo) {
         if (gitRepo.getMetadata().getFinalizers().contains(FleetConventions.GITREPO_FINALIZER)) {
-            return;
+            return gitRepo;
         }
-        patch(gitRepo, gitRepo.getMetadata().getFinalizers().isEmpty()
+        GitRepo written = patch(gitRepo, gitRepo.getMetadata().getFinalizers().isEmpty()
                 ? op("add", "/metadata/finalizers", List.of(FleetConventions.GITREPO_FINALIZER))
                 : op("add", "/metadata/finalizers/-", FleetConventions.GITREPO_FINALIZER));
         LOG.infof("Added %s to GitRepo %s/%s", FleetConventions.GITREPO_FINALIZER,
                 gitRepo.getMetadata().getNamespace(), gitRepo.getMetadata().getName());
+        return written;
     }
 
     /** Purges what the GitRepo made, then lets it go. */
@@ -134,21 +140,31 @@ public class GitRepoRelease {
     }
 
     /**
-     * A JSON patch of the finalizers alone, on the GitRepo as read (a test of its resourceVersion first): a PUT of
+     * A JSON patch of the finalizers alone, on the GitRepo as read (its resourceVersion as the precondition): a PUT of
      * the whole object would write the model's idea of the spec back (an empty {@code paths} the user never
      * wrote is a spec change, a new generation, a new Job), and a GitRepo changed since is looked at again.
      */
-    private void patch(GitRepo gitRepo, Map<String, Object>... ops) {
+    private GitRepo patch(GitRepo gitRepo, Map<String, Object>... ops) {
         List<Map<String, Object>> patch = new java.util.ArrayList<>();
-        patch.add(op("test", "/metadata/resourceVersion", gitRepo.getMetadata().getResourceVersion()));
+        // The resourceVersion set, not tested: a real API server answers a failed test with 422, and a patched
+        // object whose resourceVersion is not the stored one with 409 (Conflict), which the work queue retries.
+        patch.add(op("replace", "/metadata/resourceVersion", gitRepo.getMetadata().getResourceVersion()));
         patch.addAll(List.of(ops));
-        // On the GitRepo as an item: Fabric8 would otherwise read it first for its name.
-        GitRepo written = client.resources(GitRepo.class).inNamespace(gitRepo.getMetadata().getNamespace())
-                .resource(gitRepo).patch(PatchContext.of(PatchType.JSON), Serialization.asJson(patch));
-        if (written != null && written.getMetadata() != null) {
-            cache.ownWrites().wroteGitRepo(new io.gitjob.events.GitRepoKey(gitRepo.getMetadata().getNamespace(),
-                    gitRepo.getMetadata().getName()), written);
+        var key = new io.gitjob.events.GitRepoKey(gitRepo.getMetadata().getNamespace(),
+                gitRepo.getMetadata().getName());
+        cache.ownWrites().writingGitRepo(key);
+        GitRepo written = null;
+        try {
+            // On the GitRepo as an item: Fabric8 would otherwise read it first for its name.
+            written = client.resources(GitRepo.class).inNamespace(gitRepo.getMetadata().getNamespace())
+                    .resource(gitRepo).patch(PatchContext.of(PatchType.JSON), Serialization.asJson(patch));
+            if (written != null && written.getMetadata() == null) {
+                written = null; // a GitRepo let go by its last finalizer: an empty answer
+            }
+        } finally {
+            cache.ownWrites().wroteGitRepo(key, written);
         }
+        return written;
     }
 
     private static Map<String, Object> op(String op, String path, Object value) {

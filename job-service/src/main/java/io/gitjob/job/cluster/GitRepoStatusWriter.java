@@ -107,9 +107,13 @@ public class GitRepoStatusWriter {
      * @return the GitRepo as written, null when it is gone or was re-created
      */
     private GitRepo edit(GitRepo seen, GitRepoRef ref, Consumer<GitRepoStatus> change) {
-        GitRepo written = GitRepoStatusEdit.edit(client, ref, seen, change).orElse(null);
-        if (written != null && written != seen) {
-            cache.ownWrites().wroteGitRepo(ref.key(), written);
+        OwnWrites own = cache.ownWrites();
+        own.writingGitRepo(ref.key());
+        GitRepo written = null;
+        try {
+            written = GitRepoStatusEdit.edit(client, ref, seen, change).orElse(null);
+        } finally {
+            own.wroteGitRepo(ref.key(), written == seen ? null : written);
         }
         return written;
     }

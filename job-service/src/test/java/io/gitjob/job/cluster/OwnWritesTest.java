@@ -1,6 +1,7 @@
 package io.gitjob.job.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -25,40 +26,60 @@ class OwnWritesTest {
 
     @Test
     void aStatusWriteIsWaitedForUntilTheInformerDeliversIt() {
+        writes.writingGitRepo(KEY);
         writes.wroteGitRepo(KEY, gitRepo("12"));
 
-        assertTrue(writes.waitFor(KEY, Optional.of(gitRepo("11")), List.of()).isPresent(), "the cache is behind");
+        assertTrue(writes.waitFor(KEY, Optional.of(gitRepo("11")), List.of()).remaining().isPresent(),
+                "the cache is behind");
         writes.seenGitRepo(KEY, "11");
-        assertTrue(writes.waitFor(KEY, Optional.of(gitRepo("11")), List.of()).isPresent());
+        assertTrue(writes.waitFor(KEY, Optional.of(gitRepo("11")), List.of()).remaining().isPresent());
         writes.seenGitRepo(KEY, "12");
         // Someone wrote after it: the cache is newer than the write, which it showed on the way.
-        assertEquals(Optional.empty(), writes.waitFor(KEY, Optional.of(gitRepo("13")), List.of()));
+        assertEquals(Optional.empty(), writes.waitFor(KEY, Optional.of(gitRepo("13")), List.of()).remaining());
+    }
+
+    @Test
+    void aWriteWhoseEventCameBeforeItsAnswerIsNotWaitedForWhateverCameAfter() {
+        writes.writingGitRepo(KEY);
+        writes.seenGitRepo(KEY, "12"); // the informer, before the PATCH's answer is back
+        writes.seenGitRepo(KEY, "13"); // and someone else's write after it
+        writes.wroteGitRepo(KEY, gitRepo("12"));
+        assertEquals(Optional.empty(), writes.waitFor(KEY, Optional.of(gitRepo("13")), List.of()).remaining());
+        assertEquals(0, writes.pendingGitRepos());
+    }
+
+    @Test
+    void aWriteInFlightIsWaitedForAndOneThatWroteNothingIsNot() {
+        writes.writingGitRepo(KEY);
+        assertTrue(writes.waitFor(KEY, Optional.of(gitRepo("11")), List.of()).remaining().isPresent());
+        writes.wroteGitRepo(KEY, null);
+        assertEquals(Optional.empty(), writes.waitFor(KEY, Optional.of(gitRepo("11")), List.of()).remaining());
     }
 
     @Test
     void aWriteTheCacheAlreadyHoldsIsNotWaitedFor() {
         writes.wroteGitRepo(KEY, gitRepo("12"));
-        assertEquals(Optional.empty(), writes.waitFor(KEY, Optional.of(gitRepo("12")), List.of()));
+        assertEquals(Optional.empty(), writes.waitFor(KEY, Optional.of(gitRepo("12")), List.of()).remaining());
     }
 
     @Test
     void aCreatedJobIsWaitedForUntilTheCacheHoldsIt() {
-        writes.wroteJob(KEY, job("app-1", "5", false));
+        writes.createdJob(KEY, job("app-1", "5", false));
 
-        assertTrue(writes.waitFor(KEY, Optional.empty(), List.of()).isPresent());
-        assertEquals(Optional.empty(), writes.waitFor(KEY, Optional.empty(), List.of(job("app-1", "5", false))));
+        assertTrue(writes.waitFor(KEY, Optional.empty(), List.of()).remaining().isPresent());
+        assertEquals(Optional.empty(), writes.waitFor(KEY, Optional.empty(), List.of(job("app-1", "5", false))).remaining());
     }
 
     @Test
     void aDeletedJobIsWaitedForUntilTheCacheLetsItGo() {
         writes.deletedJob(KEY, "app-1");
 
-        assertTrue(writes.waitFor(KEY, Optional.empty(), List.of(job("app-1", "5", false))).isPresent());
-        assertEquals(Optional.empty(), writes.waitFor(KEY, Optional.empty(), List.of(job("app-1", "6", true))),
+        assertTrue(writes.waitFor(KEY, Optional.empty(), List.of(job("app-1", "5", false))).remaining().isPresent());
+        assertEquals(Optional.empty(), writes.waitFor(KEY, Optional.empty(), List.of(job("app-1", "6", true))).remaining(),
                 "being deleted is enough");
         writes.deletedJob(KEY, "app-2");
         writes.seenJob(KEY, "app-2", "7", true);
-        assertEquals(Optional.empty(), writes.waitFor(KEY, Optional.empty(), List.of(job("app-2", "5", false))),
+        assertEquals(Optional.empty(), writes.waitFor(KEY, Optional.empty(), List.of(job("app-2", "5", false))).remaining(),
                 "the informer delivered the deletion");
     }
 
@@ -66,10 +87,11 @@ class OwnWritesTest {
     void aWriteNeverShownStopsBeingWaitedForAfterThePatience() {
         writes.wroteGitRepo(KEY, gitRepo("12"));
         nanos.addAndGet(Duration.ofSeconds(4).toNanos());
-        assertEquals(Optional.of(Duration.ofSeconds(6)), writes.waitFor(KEY, Optional.of(gitRepo("11")), List.of()));
+        assertEquals(Optional.of(Duration.ofSeconds(6)), writes.waitFor(KEY, Optional.of(gitRepo("11")), List.of())
+                .remaining());
 
         nanos.addAndGet(Duration.ofSeconds(6).toNanos());
-        assertEquals(Optional.empty(), writes.waitFor(KEY, Optional.of(gitRepo("11")), List.of()));
+        assertEquals(Optional.empty(), writes.waitFor(KEY, Optional.of(gitRepo("11")), List.of()).remaining());
         assertEquals(0, writes.pendingGitRepos(), "nothing kept once given up");
     }
 
