@@ -39,12 +39,25 @@ public final class Ports {
         return true;
     }
 
-    /** A port free right now (for tests, which must not collide with a sandbox someone runs). */
+    /** Every port {@link #anyFree} handed out: none is handed out twice. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A port free right now (for tests, which must not collide with a sandbox someone runs), and not one this JVM
+     * handed out before: the ports of a sandbox are all chosen before any of them is bound, and the kernel may give
+     * the same free port to two of those choices (a watcher once found its port taken by the broker's controller).
+     */
     public static int anyFree() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        for (int attempt = 0;; attempt++) {
+            int port;
+            try (ServerSocket socket = new ServerSocket(0)) {
+                port = socket.getLocalPort();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            if (HANDED_OUT.add(port) || attempt >= 100) {
+                return port;
+            }
         }
     }
 }
