@@ -30,6 +30,9 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.gitjob.gitrepo.GitRepo;
@@ -96,6 +99,8 @@ public final class JobRunner implements AutoCloseable {
     /** Jobs (by uid) taken on; a Job is run once even when the informer hands it in again. */
     private final Set<String> taken = ConcurrentHashMap.newKeySet();
     private final Set<String> deleted = ConcurrentHashMap.newKeySet();
+    /** The name of the Pod made for each Job (by uid) still there. */
+    private final Map<String, String> podOfJob = new ConcurrentHashMap<>();
     private SharedIndexInformer<Job> jobs;
     private SharedIndexInformer<GitRepo> gitRepos;
 
@@ -181,17 +186,19 @@ public final class JobRunner implements AutoCloseable {
         String name = job.getMetadata().getName();
         try {
             Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-            editJobStatus(job, j -> {
-                j.setStatus(new JobStatusBuilder().withStartTime(start.toString()).withActive(1).withReady(0)
-                        .withTerminating(0).build());
-                return j;
-            });
+            patchJobStatus(job, new JobStatusBuilder().withStartTime(start.toString()).withActive(1).withReady(0)
+                    .withTerminating(0).build());
             Optional<io.fabric8.kubernetes.api.model.Container> unpullable = images.firstUnpullable(
                     job.getSpec().getTemplate().getSpec());
-            Pod pod = untilDone(job, () -> podOf(job).orElseGet(() -> createOrGet(newPod(job, unpullable.isPresent()
+            // The Job controller knows its Pods from its cache; this runner looks only when an earlier attempt may
+            // have made the Pod (its answer lost).
+            java.util.concurrent.atomic.AtomicBoolean firstAttempt = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Pod pod = untilDone(job, () -> (firstAttempt.getAndSet(false) ? Optional.<Pod>empty() : podOf(job))
+                    .orElseGet(() -> createOrGet(newPod(job, unpullable.isPresent()
                     ? pendingStatus(job, unpullable.get(), "ErrImagePull",
                             ImagePulls.pullError(unpullable.get().getImage()), start)
                     : new PodStatusBuilder().withPhase("Running").withStartTime(start.toString()).build()))));
+            podOfJob.put(job.getMetadata().getUid(), pod.getMetadata().getName());
             log.accept("Job " + ns + "/" + name + " started (Pod " + pod.getMetadata().getName() + ")");
             if (unpullable.isPresent()) {
                 pullFails(job, pod, unpullable.get(), start);
@@ -205,18 +212,16 @@ public final class JobRunner implements AutoCloseable {
             }
             Instant end = Instant.now().truncatedTo(ChronoUnit.SECONDS);
             finishPod(pod, problem, start, end);
-            editJobStatus(job, j -> {
-                j.setStatus(problem.isEmpty()
-                        ? new JobStatusBuilder().withStartTime(start.toString()).withCompletionTime(end.toString())
-                                .withSucceeded(1).withConditions(
-                                        condition("SuccessCriteriaMet", "CompletionsReached", end),
-                                        condition("Complete", "CompletionsReached", end))
-                                .build()
-                        : new JobStatusBuilder().withStartTime(start.toString()).withFailed(1).withConditions(
-                                condition("FailureTarget", "BackoffLimitExceeded", end),
-                                condition("Failed", "BackoffLimitExceeded", end)).build());
-                return j;
-            });
+            patchJobStatus(job, problem.isEmpty()
+                    ? new JobStatusBuilder().withStartTime(start.toString()).withCompletionTime(end.toString())
+                            .withReady(0).withTerminating(0).withSucceeded(1).withConditions(
+                                    condition("SuccessCriteriaMet", "CompletionsReached", end),
+                                    condition("Complete", "CompletionsReached", end))
+                            .build()
+                    : new JobStatusBuilder().withStartTime(start.toString()).withReady(0).withTerminating(0)
+                            .withFailed(1).withConditions(
+                                    condition("FailureTarget", "BackoffLimitExceeded", end),
+                                    condition("Failed", "BackoffLimitExceeded", end)).build());
             log.accept("Job " + ns + "/" + name + (problem.isEmpty() ? " succeeded" : " failed: " + problem.get()));
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404 || deleted.contains(job.getMetadata().getUid())) {
@@ -390,9 +395,12 @@ public final class JobRunner implements AutoCloseable {
     /** What the Job's apply container would do: clone at the commit, check the manifests; the problem if any. */
     private Optional<String> applyStep(Job job) {
         String ns = job.getMetadata().getNamespace();
+        // From the informer's cache, as the kubelet would have it in the Pod's spec; a GitRepo made a moment ago
+        // may not be there yet.
         Optional<GitRepo> gitRepo = JobConventions.gitRepoOf(job)
-                .map(ref -> untilDone(job, () -> client.resources(GitRepo.class).inNamespace(ns).withName(ref.name())
-                        .get()));
+                .map(ref -> Optional.ofNullable(gitRepos.getStore().getByKey(ns + "/" + ref.name()))
+                        .orElseGet(() -> untilDone(job, () -> client.resources(GitRepo.class).inNamespace(ns)
+                                .withName(ref.name()).get())));
         if (gitRepo.isEmpty() || gitRepo.get().getSpec() == null || gitRepo.get().getSpec().getRepo() == null) {
             return Optional.of("error: the Job's GitRepo is gone or has no spec.repo");
         }
@@ -517,13 +525,26 @@ public final class JobRunner implements AutoCloseable {
             main.add(terminated(containers.get(i), failed ? 1 : 0, failed ? "Error" : "Completed",
                     failed ? problem.get() : null, start, end));
         }
-        untilDone(null, () -> client.pods().inNamespace(pod.getMetadata().getNamespace())
-                .withName(pod.getMetadata().getName()).editStatus(p -> {
-                    p.getStatus().setPhase(problem.isEmpty() ? "Succeeded" : "Failed");
-                    p.getStatus().setInitContainerStatuses(init);
-                    p.getStatus().setContainerStatuses(main);
-                    return p;
-                }));
+        // One merge patch, as the kubelet's status manager sends: the phase and both lists whole.
+        var status = Serialization.jsonMapper().createObjectNode();
+        status.put("phase", problem.isEmpty() ? "Succeeded" : "Failed");
+        status.set("initContainerStatuses", Serialization.jsonMapper().valueToTree(init));
+        status.set("containerStatuses", Serialization.jsonMapper().valueToTree(main));
+        String patch = Serialization.jsonMapper().createObjectNode().set("status", status).toString();
+        untilDone(null, () -> client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(named(pod))
+                .subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), patch));
+    }
+
+    /** Items with only the object's name: Fabric8 patches an item without reading it first (by name it would). */
+    private static Pod named(Pod pod) {
+        return new PodBuilder().withNewMetadata().withNamespace(pod.getMetadata().getNamespace())
+                .withName(pod.getMetadata().getName()).endMetadata().build();
+    }
+
+    private static Job named(Job job) {
+        return new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder().withNewMetadata()
+                .withNamespace(job.getMetadata().getNamespace()).withName(job.getMetadata().getName()).endMetadata()
+                .build();
     }
 
     private static io.fabric8.kubernetes.api.model.ContainerStatus terminated(
@@ -541,6 +562,20 @@ public final class JobRunner implements AutoCloseable {
             Instant at) {
         return new JobConditionBuilder().withType(type).withStatus("True").withReason(reason)
                 .withLastProbeTime(at.toString()).withLastTransitionTime(at.toString()).build();
+    }
+
+    /**
+     * The Job's status set to {@code status} in one merge patch, as the Job controller writes it (with no read:
+     * it knows the Job from its cache); {@code active} goes when the new status has none.
+     */
+    private void patchJobStatus(Job job, io.fabric8.kubernetes.api.model.batch.v1.JobStatus status) {
+        var node = (com.fasterxml.jackson.databind.node.ObjectNode) Serialization.jsonMapper().valueToTree(status);
+        if (status.getActive() == null) {
+            node.putNull("active");
+        }
+        String patch = Serialization.jsonMapper().createObjectNode().set("status", node).toString();
+        untilDone(job, () -> client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace())
+                .resource(named(job)).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), patch));
     }
 
     private void editJobStatus(Job job, UnaryOperator<Job> change) {
@@ -588,6 +623,12 @@ public final class JobRunner implements AutoCloseable {
 
     private void deletePods(HasMetadata job) {
         try {
+            String pod = podOfJob.remove(job.getMetadata().getUid());
+            if (pod != null) {
+                // The Pod this runner made: by name, one request (the garbage collector knows it from its graph).
+                client.pods().inNamespace(job.getMetadata().getNamespace()).withName(pod).delete();
+                return;
+            }
             client.pods().inNamespace(job.getMetadata().getNamespace())
                     .withLabel(JOB_NAME_LABEL, job.getMetadata().getName()).delete();
         } catch (KubernetesClientException e) {
