@@ -135,6 +135,21 @@ public final class JobRunner implements AutoCloseable {
         if (fleet != null) {
             fleet.start();
         }
+        // The GitRepos first: a Job handed in at once is run on the GitRepo from this informer's cache.
+        gitRepos = client.resources(GitRepo.class).inAnyNamespace().inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(GitRepo gitRepo) {
+            }
+
+            @Override
+            public void onUpdate(GitRepo old, GitRepo gitRepo) {
+            }
+
+            @Override
+            public void onDelete(GitRepo gitRepo, boolean unknownFinalState) {
+                runs.submit(() -> deleteOwned(gitRepo));
+            }
+        }, 0);
         jobs = client.batch().v1().jobs().inAnyNamespace()
                 .withLabel(JobConventions.MANAGED_BY_LABEL, JobConventions.MANAGED_BY_VALUE)
                 .inform(new ResourceEventHandler<>() {
@@ -154,20 +169,6 @@ public final class JobRunner implements AutoCloseable {
                         runs.submit(() -> deletePods(job));
                     }
                 }, 0);
-        gitRepos = client.resources(GitRepo.class).inAnyNamespace().inform(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(GitRepo gitRepo) {
-            }
-
-            @Override
-            public void onUpdate(GitRepo old, GitRepo gitRepo) {
-            }
-
-            @Override
-            public void onDelete(GitRepo gitRepo, boolean unknownFinalState) {
-                runs.submit(() -> deleteOwned(gitRepo));
-            }
-        }, 0);
         return this;
     }
 
