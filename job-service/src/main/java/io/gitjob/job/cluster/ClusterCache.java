@@ -156,9 +156,8 @@ public class ClusterCache {
         GitRepo copy = new GitRepo();
         copy.setSpec(gitRepo.getSpec());
         copy.setStatus(gitRepo.getStatus());
-        copy.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder(meta).withManagedFields()
-                .build());
-        copy.getMetadata().setManagedFields(null);
+        copy.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder(meta).withManagedFields(
+                (java.util.List<io.fabric8.kubernetes.api.model.ManagedFieldsEntry>) null).build());
         if (lastApplied) {
             var annotations = new java.util.HashMap<>(meta.getAnnotations());
             annotations.remove(LAST_APPLIED);
