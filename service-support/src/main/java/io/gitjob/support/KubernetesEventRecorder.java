@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
+import io.fabric8.kubernetes.api.model.events.v1.EventSeries;
 import io.fabric8.kubernetes.api.model.events.v1.EventSeriesBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -168,9 +169,9 @@ public final class KubernetesEventRecorder implements AutoCloseable {
     @Override
     public void close() {
         try {
-            writer.execute(() -> series.values().forEach(s -> {
+            writer.execute(() -> series.forEach((key, s) -> {
                 if (s.dirty) {
-                    writeSeries(s);
+                    writeSeries(key, s);
                 }
             }));
         } catch (RejectedExecutionException alreadyClosed) {
@@ -199,114 +200,144 @@ public final class KubernetesEventRecorder implements AutoCloseable {
 
     private void write(Occurrence o) {
         Key key = new Key(o);
+        long at = epochNanos(o.at);
+        long idle = settings.seriesIdle().toNanos();
         Series known = series.get(key);
-        if (known != null && !o.at.isAfter(known.lastObserved.plus(settings.seriesIdle()))) {
+        if (known != null && at - known.lastObserved <= idle) {
             known.count++;
-            known.lastObserved = o.at;
+            known.lastObserved = at;
             known.dirty = true;
             if (known.count == 2) {
-                writeSeries(known);
+                writeSeries(key, known);
             }
             return;
         }
         if (known != null && known.dirty) {
-            writeSeries(known);
+            writeSeries(key, known);
         }
-        Event event = new EventBuilder()
-                .withNewMetadata()
-                .withNamespace(o.regarding.getNamespace())
-                // client-go's naming: unique per occurrence, sorted by time, found from the object's name
-                .withName(o.regarding.getName() + "." + Long.toHexString(epochNanos(o.at)))
-                .endMetadata()
-                .withRegarding(o.regarding)
-                .withRelated(o.related)
-                .withType(o.type)
-                .withReason(o.reason)
-                .withAction(o.action)
-                .withNote(o.note)
-                .withReportingController(reportingController)
-                .withReportingInstance(reportingInstance)
-                .withEventTime(microTime(o.at))
-                .build();
+        Series started = new Series(o, at);
+        Event event = event(key, started, null);
         try {
-            client.events().v1().events().inNamespace(o.regarding.getNamespace()).resource(event).create();
+            client.events().v1().events().inNamespace(key.namespace).resource(event).create();
         } catch (RuntimeException e) {
-            LOG.warnf("Event %s on %s/%s not recorded (events are best effort): %s", o.reason,
-                    o.regarding.getNamespace(), o.regarding.getName(), Transient.describe(e));
+            LOG.warnf("Event %s on %s/%s not recorded (events are best effort): %s", key.reason, key.namespace,
+                    key.name, Transient.describe(e));
             return;
         }
-        series.put(key, new Series(event, o.at));
+        series.put(key, started);
         while (series.size() > settings.maxSeries()) {
             Iterator<Map.Entry<Key, Series>> eldest = series.entrySet().iterator();
-            Series evicted = eldest.next().getValue();
+            Map.Entry<Key, Series> evicted = eldest.next();
             eldest.remove();
-            if (evicted.dirty) {
-                writeSeries(evicted);
+            if (evicted.getValue().dirty) {
+                writeSeries(evicted.getKey(), evicted.getValue());
             }
         }
     }
 
+    /**
+     * The Event of a series as it was first created, with {@code counted} when it is made again: built from what
+     * the recorder remembers, so the one it made and the one it makes again after a 404 are the same.
+     */
+    private Event event(Key key, Series s, EventSeries counted) {
+        return new EventBuilder()
+                .withNewMetadata()
+                .withNamespace(key.namespace)
+                .withName(s.eventName(key))
+                .endMetadata()
+                .withRegarding(new ObjectReferenceBuilder()
+                        .withApiVersion(s.regardingApiVersion)
+                        .withKind(key.kind)
+                        .withNamespace(key.namespace)
+                        .withName(key.name)
+                        .withUid(key.uid)
+                        .withResourceVersion(s.regardingResourceVersion)
+                        .build())
+                .withRelated(key.relatedName == null ? null : new ObjectReferenceBuilder()
+                        .withApiVersion(s.relatedApiVersion)
+                        .withKind(key.relatedKind)
+                        .withNamespace(key.relatedNamespace)
+                        .withName(key.relatedName)
+                        .withUid(s.relatedUid)
+                        .withResourceVersion(s.relatedResourceVersion)
+                        .build())
+                .withType(key.type)
+                .withReason(key.reason)
+                .withAction(key.action)
+                .withNote(key.note)
+                .withReportingController(reportingController)
+                .withReportingInstance(reportingInstance)
+                .withEventTime(microTime(s.first))
+                .withSeries(counted)
+                .build();
+    }
+
     private void writeDueSeries() {
-        Instant now = clock.instant();
-        for (Iterator<Series> it = series.values().iterator(); it.hasNext();) {
-            Series s = it.next();
+        long now = epochNanos(clock.instant());
+        long idle = settings.seriesIdle().toNanos();
+        for (Iterator<Map.Entry<Key, Series>> it = series.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<Key, Series> entry = it.next();
+            Series s = entry.getValue();
             if (s.dirty) {
-                writeSeries(s);
+                writeSeries(entry.getKey(), s);
             }
-            if (now.isAfter(s.lastObserved.plus(settings.seriesIdle()))) {
+            if (now - s.lastObserved > idle) {
                 it.remove();
             }
         }
     }
 
-    private void writeSeries(Series s) {
+    private void writeSeries(Key key, Series s) {
         s.dirty = false;
-        String namespace = s.event.getMetadata().getNamespace();
         String patch = "{\"series\":{\"count\":" + s.count + ",\"lastObservedTime\":\""
-                + MICRO_TIME.format(s.lastObserved) + "\"}}";
+                + MICRO_TIME.format(instant(s.lastObserved)) + "\"}}";
+        // An item that names the Event, not withName(name): without an item Fabric8 GETs the object before a
+        // patch, a read per series write that the merge patch does not need
+        Event named = new EventBuilder().withNewMetadata().withNamespace(key.namespace).withName(s.eventName(key))
+                .endMetadata().build();
         try {
-            // resource(event), not withName(name): without an item Fabric8 GETs the object before a patch, a read
-            // per series write that the merge patch does not need
-            client.events().v1().events().inNamespace(namespace).resource(s.event)
+            client.events().v1().events().inNamespace(key.namespace).resource(named)
                     .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) {
-                recreate(s);
+                recreate(key, s);
                 return;
             }
-            LOG.warnf("Count of event %s on %s/%s not updated (events are best effort): %s",
-                    s.event.getReason(), namespace, s.event.getRegarding().getName(), Transient.describe(e));
+            LOG.warnf("Count of event %s on %s/%s not updated (events are best effort): %s", key.reason,
+                    key.namespace, key.name, Transient.describe(e));
         } catch (RuntimeException e) {
-            LOG.warnf("Count of event %s on %s/%s not updated (events are best effort): %s",
-                    s.event.getReason(), namespace, s.event.getRegarding().getName(), Transient.describe(e));
+            LOG.warnf("Count of event %s on %s/%s not updated (events are best effort): %s", key.reason,
+                    key.namespace, key.name, Transient.describe(e));
         }
     }
 
     /** The Event went (its TTL, an admin): the series goes on in a new object, as client-go does. */
-    private void recreate(Series s) {
-        Event again = new EventBuilder(s.event)
-                .editMetadata().withResourceVersion(null).withUid(null).withCreationTimestamp(null).endMetadata()
-                .withSeries(new EventSeriesBuilder().withCount(s.count)
-                        .withLastObservedTime(microTime(s.lastObserved)).build())
-                .build();
+    private void recreate(Key key, Series s) {
+        Event again = event(key, s, new EventSeriesBuilder().withCount(s.count)
+                .withLastObservedTime(microTime(s.lastObserved)).build());
         try {
-            client.events().v1().events().inNamespace(again.getMetadata().getNamespace()).resource(again).create();
+            client.events().v1().events().inNamespace(key.namespace).resource(again).create();
         } catch (RuntimeException e) {
-            LOG.warnf("Event %s on %s/%s not recorded again (events are best effort): %s", s.event.getReason(),
-                    s.event.getMetadata().getNamespace(), s.event.getRegarding().getName(), Transient.describe(e));
+            LOG.warnf("Event %s on %s/%s not recorded again (events are best effort): %s", key.reason,
+                    key.namespace, key.name, Transient.describe(e));
         }
     }
 
     private static ObjectReference reference(HasMetadata object) {
         var meta = Objects.requireNonNull(object.getMetadata(), "metadata");
         return new ObjectReferenceBuilder()
-                .withApiVersion(object.getApiVersion())
-                .withKind(object.getKind())
+                // Few kinds and API versions, remembered with every series: one copy of each
+                .withApiVersion(intern(object.getApiVersion()))
+                .withKind(intern(object.getKind()))
                 .withNamespace(meta.getNamespace() == null ? "default" : meta.getNamespace())
                 .withName(requireText(meta.getName(), "metadata.name"))
                 .withUid(meta.getUid())
                 .withResourceVersion(meta.getResourceVersion())
                 .build();
+    }
+
+    private static String intern(String text) {
+        return text == null ? null : text.intern();
     }
 
     /** A note the API accepts and that carries no credential: URL secrets scrubbed, at most 1 kB of UTF-8. */
@@ -348,8 +379,12 @@ public final class KubernetesEventRecorder implements AutoCloseable {
         return at.getEpochSecond() * 1_000_000_000L + at.getNano();
     }
 
-    private static MicroTime microTime(Instant at) {
-        return new MicroTime(MICRO_TIME.format(at));
+    private static Instant instant(long epochNanos) {
+        return Instant.ofEpochSecond(0, epochNanos);
+    }
+
+    private static MicroTime microTime(long epochNanos) {
+        return new MicroTime(MICRO_TIME.format(instant(epochNanos)));
     }
 
     private record Occurrence(ObjectReference regarding, ObjectReference related, String type, String reason,
@@ -368,15 +403,37 @@ public final class KubernetesEventRecorder implements AutoCloseable {
         }
     }
 
+    /**
+     * What is remembered of an Event after it was created, besides its {@link Key}: no Event object (its metadata,
+     * references and maps are most of a remembered series, and thousands are remembered at once), only what a
+     * count's patch and an Event made again after a 404 need. Times are epoch nanoseconds.
+     */
     private static final class Series {
-        final Event event;
+        /** The first occurrence: the Event's eventTime, and in hexadecimal the end of its name. */
+        final long first;
+        long lastObserved;
         int count = 1;
-        Instant lastObserved;
         boolean dirty;
+        /** The parts of the two references the Key leaves out (a status write does not make another event). */
+        final String regardingApiVersion;
+        final String regardingResourceVersion;
+        final String relatedApiVersion;
+        final String relatedUid;
+        final String relatedResourceVersion;
 
-        Series(Event event, Instant at) {
-            this.event = event;
+        Series(Occurrence o, long at) {
+            this.first = at;
             this.lastObserved = at;
+            this.regardingApiVersion = o.regarding.getApiVersion();
+            this.regardingResourceVersion = o.regarding.getResourceVersion();
+            this.relatedApiVersion = o.related == null ? null : o.related.getApiVersion();
+            this.relatedUid = o.related == null ? null : o.related.getUid();
+            this.relatedResourceVersion = o.related == null ? null : o.related.getResourceVersion();
+        }
+
+        /** client-go's naming: unique per occurrence, sorted by time, found from the object's name. */
+        String eventName(Key key) {
+            return key.name + "." + Long.toHexString(first);
         }
     }
 }

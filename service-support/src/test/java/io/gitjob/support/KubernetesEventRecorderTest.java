@@ -157,6 +157,44 @@ class KubernetesEventRecorderTest {
     }
 
     @Test
+    void anEventMadeAgainAfterA404IsTheFirstOneWithItsCount() throws Exception {
+        GenericKubernetesResource repo = gitRepo("ns", "app", "uid-1");
+        repo.getMetadata().setResourceVersion("41");
+        GenericKubernetesResource job = new GenericKubernetesResourceBuilder().withApiVersion("batch/v1")
+                .withKind("Job").withNewMetadata().withNamespace("ns").withName("app-abc12").withUid("uid-j")
+                .withResourceVersion("7").endMetadata().build();
+        recorder.record(repo, job, KubernetesEventRecorder.WARNING, "JobFailed", "RunGitJob", "job app-abc12 failed");
+        assertTrue(recorder.drain(Duration.ofSeconds(5)));
+        Event first = single("ns");
+        client.events().v1().events().inNamespace("ns").delete();
+        await().atMost(Duration.ofSeconds(5)).until(() -> events("ns").isEmpty());
+
+        clock.advance(Duration.ofSeconds(15));
+        recorder.record(repo, job, KubernetesEventRecorder.WARNING, "JobFailed", "RunGitJob", "job app-abc12 failed");
+        assertTrue(recorder.drain(Duration.ofSeconds(5)));
+
+        Event again = single("ns");
+        assertEquals(2, again.getSeries().getCount());
+        assertEquals("2026-01-02T03:04:20.123456Z", again.getSeries().getLastObservedTime().getTime());
+        // everything but the series is the first Event's, rebuilt from what the recorder remembers of it
+        assertEquals(first.getMetadata().getName(), again.getMetadata().getName());
+        assertEquals(first.getMetadata().getNamespace(), again.getMetadata().getNamespace());
+        assertEquals(first.getRegarding(), again.getRegarding());
+        assertEquals("41", again.getRegarding().getResourceVersion());
+        assertEquals(first.getRelated(), again.getRelated());
+        assertEquals("batch/v1", again.getRelated().getApiVersion());
+        assertEquals("uid-j", again.getRelated().getUid());
+        assertEquals("7", again.getRelated().getResourceVersion());
+        assertEquals(first.getType(), again.getType());
+        assertEquals(first.getReason(), again.getReason());
+        assertEquals(first.getAction(), again.getAction());
+        assertEquals(first.getNote(), again.getNote());
+        assertEquals(first.getReportingController(), again.getReportingController());
+        assertEquals(first.getReportingInstance(), again.getReportingInstance());
+        assertEquals(first.getEventTime(), again.getEventTime());
+    }
+
+    @Test
     void aRepeatIsOnePatchAndALostEventOnePatchAndOneCreateWithNoRead() throws Exception {
         GenericKubernetesResource repo = gitRepo("ns", "app", "uid-1");
         String events = "/apis/events.k8s.io/v1/namespaces/ns/events";
