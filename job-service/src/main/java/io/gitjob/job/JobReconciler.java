@@ -108,9 +108,17 @@ public class JobReconciler {
                 return t;
             });
 
-    private record Trace(Context context, long atNanos) {
+    /**
+     * Only the span context of the event's span, which is all a child span needs: the Context it came in holds the
+     * consumer's whole span (attributes, clock), kept per GitRepo for a minute.
+     */
+    private record Trace(io.opentelemetry.api.trace.SpanContext span, long atNanos) {
         boolean old() {
             return System.nanoTime() - atNanos > TRACE_TTL.toNanos();
+        }
+
+        Context context() {
+            return Context.root().with(io.opentelemetry.api.trace.Span.wrap(span));
         }
     }
 
@@ -160,6 +168,19 @@ public class JobReconciler {
             }
         }, (key, resync) -> trigger(key, resync ? "resync" : "job-changed"));
         sweeps.execute(this::refreshModes);
+        sweeps.scheduleWithFixedDelay(this::forgetOld, TRACE_TTL.toMillis(), TRACE_TTL.toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A trace no reconcile acted on (a paused GitRepo's event), an event whose GitRepo change never came and a
+     * completed Job's name are no use once old: nothing per GitRepo is kept for them in the steady state.
+     */
+    private void forgetOld() {
+        traces.values().removeIf(Trace::old);
+        long now = System.nanoTime();
+        eventsAhead.values().removeIf(at -> now - at >= EVENT_AHEAD.toNanos());
+        cache.ownWrites().forgetOld();
     }
 
     /** Whether Fleet is there, asked at start until answered, then on every resync. */
@@ -204,8 +225,9 @@ public class JobReconciler {
 
     /** A gitrepo event: a trigger, whose trace the resulting actions join. */
     public void trigger(GitRepoKey key, String eventType, Context trace) {
-        if (trace != null) {
-            traces.put(key, new Trace(trace, System.nanoTime()));
+        var span = trace == null ? null : io.opentelemetry.api.trace.Span.fromContext(trace).getSpanContext();
+        if (span != null && span.isValid()) {
+            traces.put(key, new Trace(span, System.nanoTime()));
         }
         eventsAhead.put(key, System.nanoTime());
         trigger(key, eventType);

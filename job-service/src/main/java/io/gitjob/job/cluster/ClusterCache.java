@@ -77,9 +77,9 @@ public class ClusterCache {
         ownWrites = new OwnWrites(ownWritePatience);
         gitRepos = shards.select(client.resources(GitRepo.class).inAnyNamespace())
                 .runnableInformer(resyncPeriod.toMillis());
-        // Neither job-service nor its readiness reads managedFields or kubectl's copy of the last applied object,
-        // most of a GitRepo a user applies: they are not kept.
-        gitRepos.itemStore(new io.gitjob.support.TrimmedItemStore<>(ClusterCache::trimmed));
+        // Most of a GitRepo is never read here (managedFields, kubectl's last-applied copy, the watcher's status
+        // fields): only what DecisionFieldsTrim lists is kept.
+        gitRepos.itemStore(new io.gitjob.support.TrimmedItemStore<>(DecisionFieldsTrim::trim));
         // Before the change is handed on: the reconcile it queues must find the write seen.
         gitRepos.addEventHandler(ClusterCache.<GitRepo>handler(g -> {
             GitRepoKey key = new GitRepoKey(g.getMetadata().getNamespace(), g.getMetadata().getName());
@@ -145,28 +145,6 @@ public class ClusterCache {
         LOG.infof("Informing GitRepos, gitjob's Jobs and their Pods in all namespaces (shard '%s'); resync every %s",
                 shards.shard().id(), resyncPeriod);
     }
-
-    /** A copy without managedFields and the last-applied annotation; the informer's object is left as it is. */
-    static GitRepo trimmed(GitRepo gitRepo) {
-        var meta = gitRepo.getMetadata();
-        boolean lastApplied = meta.getAnnotations() != null && meta.getAnnotations().containsKey(LAST_APPLIED);
-        if ((meta.getManagedFields() == null || meta.getManagedFields().isEmpty()) && !lastApplied) {
-            return gitRepo;
-        }
-        GitRepo copy = new GitRepo();
-        copy.setSpec(gitRepo.getSpec());
-        copy.setStatus(gitRepo.getStatus());
-        copy.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder(meta).withManagedFields(
-                (java.util.List<io.fabric8.kubernetes.api.model.ManagedFieldsEntry>) null).build());
-        if (lastApplied) {
-            var annotations = new java.util.HashMap<>(meta.getAnnotations());
-            annotations.remove(LAST_APPLIED);
-            copy.getMetadata().setAnnotations(annotations);
-        }
-        return copy;
-    }
-
-    private static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
     private <T extends HasMetadata> void informPrerequisites(String kind,
             io.fabric8.kubernetes.client.dsl.MixedOperation<T, ?, ?> operation) {

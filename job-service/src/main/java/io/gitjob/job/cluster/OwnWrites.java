@@ -222,6 +222,21 @@ public final class OwnWrites {
         return job.map(j -> e.resourceVersion().equals(j.getMetadata().getResourceVersion())).orElse(false);
     }
 
+    /** Drops the completed Jobs' names older than {@link #COMPLETED_MEMORY}, and the GitRepos left with none. */
+    public void forgetOld() {
+        long now = nanoTime.getAsLong();
+        for (GitRepoKey key : completed.keySet()) {
+            completed.computeIfPresent(key, (k, names) -> {
+                names.values().removeIf(at -> now - at > COMPLETED_MEMORY.toNanos());
+                return names.isEmpty() ? null : names;
+            });
+        }
+    }
+
+    int completedGitRepos() {
+        return completed.size();
+    }
+
     /** A GitRepo this replica no longer decides on is not waited for. */
     public void forget(GitRepoKey key) {
         pending.remove(key);

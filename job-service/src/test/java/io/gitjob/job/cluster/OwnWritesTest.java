@@ -102,6 +102,20 @@ class OwnWritesTest {
         return gitRepo;
     }
 
+    @Test
+    void aCompletedJobsNameIsForgottenOnceOldAndNothingIsLeftOfItsGitRepo() {
+        writes.completed(KEY, "app-1");
+        nanos.addAndGet(OwnWrites.COMPLETED_MEMORY.toNanos());
+        writes.forgetOld();
+        assertTrue(writes.wasCompleted(KEY, "app-1"), "still within its memory");
+        assertEquals(1, writes.completedGitRepos());
+
+        nanos.addAndGet(1);
+        writes.forgetOld();
+        assertFalse(writes.wasCompleted(KEY, "app-1"));
+        assertEquals(0, writes.completedGitRepos(), "a Job deleted on success leaves nothing per GitRepo");
+    }
+
     private static Job job(String name, String resourceVersion, boolean deleting) {
         return new JobBuilder().withNewMetadata().withNamespace("ns").withName(name)
                 .withResourceVersion(resourceVersion).withDeletionTimestamp(deleting ? "2026-12-01T10:00:00Z" : null)
