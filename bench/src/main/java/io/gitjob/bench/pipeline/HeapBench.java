@@ -155,6 +155,9 @@ public final class HeapBench {
             System.out.println(json);
             Runtime.getRuntime().removeShutdownHook(stopOnExit);
         }
+        // The closed sandbox leaves Vert.x event-loop threads (not daemons) behind, which would keep this JVM,
+        // and the build lock a caller holds around it, alive for ever once the figures are printed.
+        System.exit(0);
     }
 
     private static Map<Sandbox.Service, Long> heaps(Map<Sandbox.Service, Long> pids) throws Exception {
