@@ -20,6 +20,7 @@ import io.gitjob.events.GitRepoRef;
 import io.gitjob.gitrepo.GitRepo;
 import io.gitjob.gitrepo.JobConventions;
 import io.gitjob.gitrepo.Shard;
+import io.gitjob.support.TrimmedItemStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -68,6 +69,8 @@ public class ClusterInformers {
         // Another shard's GitRepos are another installation's: its metrics-service exposes them.
         SharedIndexInformer<GitRepo> g = client.resources(GitRepo.class).inAnyNamespace()
                 .withLabelSelector(shard.labelSelector()).withLimit(pageSize).runnableInformer(0);
+        // Only what the series are named and read from: a whole GitRepo was most of the heap per GitRepo.
+        g.itemStore(new TrimmedItemStore<>(GitRepo.class, GaugeFieldsTrim::trim, client.getKubernetesSerialization()));
         g.addEventHandler(new GitRepoChanges());
         g.exceptionHandler((started, t) -> retry("GitRepo", t));
         // gitjob's Jobs only: a cluster's other Jobs would cost memory here and count for nothing.

@@ -48,15 +48,14 @@ public final class CachedGitRepoTrim {
 
     private static ObjectMeta metadata(ObjectMeta m) {
         ObjectMeta kept = new ObjectMeta();
-        // The model starts each list and map empty; null costs nothing per GitRepo and reads back as absent.
+        // The model starts each list and map empty; null is left out of the JSON the store keeps.
         kept.setFinalizers(null);
         kept.setManagedFields(null);
         kept.setOwnerReferences(null);
         kept.setLabels(only(m.getLabels(), FleetConventions.SHARD_REF_LABEL));
         kept.setAnnotations(only(m.getAnnotations(), PolledSource.ANNOTATION));
         kept.setName(m.getName());
-        // Few namespaces hold many GitRepos: one copy of each name.
-        kept.setNamespace(m.getNamespace() == null ? null : m.getNamespace().intern());
+        kept.setNamespace(m.getNamespace());
         kept.setUid(m.getUid());
         kept.setResourceVersion(m.getResourceVersion());
         kept.setGeneration(m.getGeneration());
@@ -74,20 +73,20 @@ public final class CachedGitRepoTrim {
         }
         GitRepoSpec kept = new GitRepoSpec();
         kept.setRepo(s.getRepo());
-        kept.setBranch(intern(s.getBranch()));
+        kept.setBranch(s.getBranch());
         kept.setRevision(s.getRevision());
         // Immutable: the setter would replace null by a new list of its own.
-        kept.setPaths(s.getPaths() == null ? List.of() : s.getPaths().stream().map(CachedGitRepoTrim::intern).toList());
-        kept.setTargetNamespace(intern(s.getTargetNamespace()));
-        kept.setClientSecretName(intern(s.getClientSecretName()));
-        kept.setPollingInterval(intern(s.getPollingInterval()));
+        kept.setPaths(s.getPaths() == null ? List.of() : s.getPaths().stream().toList());
+        kept.setTargetNamespace(s.getTargetNamespace());
+        kept.setClientSecretName(s.getClientSecretName());
+        kept.setPollingInterval(s.getPollingInterval());
         kept.setForceSyncGeneration(s.getForceSyncGeneration());
         kept.setDisablePolling(s.getDisablePolling());
         kept.setPaused(s.getPaused());
         kept.setKeepResources(s.getKeepResources());
         kept.setCaBundle(s.getCaBundle());
         kept.setInsecureSkipTLSVerify(s.getInsecureSkipTLSVerify());
-        kept.setWebhookSecret(intern(s.getWebhookSecret()));
+        kept.setWebhookSecret(s.getWebhookSecret());
         return kept;
     }
 
@@ -102,13 +101,5 @@ public final class CachedGitRepoTrim {
         kept.setWebhookCommit(s.getWebhookCommit());
         kept.setLastWebhookTime(s.getLastWebhookTime());
         return kept;
-    }
-
-    /**
-     * Values many GitRepos share (a branch, a path, an interval, a Secret's name) kept once. The repo URL is not:
-     * it may carry a user's credentials, and is mostly one per GitRepo.
-     */
-    private static String intern(String value) {
-        return value == null ? null : value.intern();
     }
 }

@@ -91,7 +91,8 @@ public class GitRepoWatch implements ResourceEventHandler<GitRepo> {
             // Only what the watcher reads is cached: a whole GitRepo, status and managedFields included, is
             // most of the watcher's heap per GitRepo (docs/performance.md, "Heap per GitRepo").
             if (trimCache) {
-                informer.itemStore(new TrimmedItemStore<>(CachedGitRepoTrim::trim));
+                informer.itemStore(new TrimmedItemStore<>(GitRepo.class, CachedGitRepoTrim::trim,
+                        client.getKubernetesSerialization()));
             }
             informer.addEventHandler(this);
             // Started without waiting, and listing again for ever: an API server that is away or slow at start

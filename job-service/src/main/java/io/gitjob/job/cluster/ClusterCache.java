@@ -79,7 +79,8 @@ public class ClusterCache {
                 .runnableInformer(resyncPeriod.toMillis());
         // Most of a GitRepo is never read here (managedFields, kubectl's last-applied copy, the watcher's status
         // fields): only what DecisionFieldsTrim lists is kept.
-        gitRepos.itemStore(new io.gitjob.support.TrimmedItemStore<>(DecisionFieldsTrim::trim));
+        gitRepos.itemStore(new io.gitjob.support.TrimmedItemStore<>(GitRepo.class, DecisionFieldsTrim::trim,
+                client.getKubernetesSerialization()));
         // Before the change is handed on: the reconcile it queues must find the write seen.
         gitRepos.addEventHandler(ClusterCache.<GitRepo>handler(g -> {
             GitRepoKey key = new GitRepoKey(g.getMetadata().getNamespace(), g.getMetadata().getName());

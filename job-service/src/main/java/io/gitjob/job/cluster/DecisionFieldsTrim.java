@@ -30,7 +30,7 @@ import io.gitjob.gitrepo.GitRepoStatus;
  * {@code webhookCommit}, {@code lastWebhookTime} and fields gitjob does not know. A GitRepo with a status keeps
  * one here, or a write would take it for absent and add the status whole.</li>
  * </ul>
- * Values many GitRepos share (namespace, finalizer, condition types and states, display state) are kept once.
+ * The store keeps these packed ({@link io.gitjob.support.TrimmedItemStore}); a read is a new copy.
  */
 public final class DecisionFieldsTrim {
 
@@ -50,24 +50,22 @@ public final class DecisionFieldsTrim {
 
     private static ObjectMeta metadata(ObjectMeta m) {
         ObjectMeta kept = new ObjectMeta();
-        // The model starts each list and map empty; null costs nothing per GitRepo.
         kept.setManagedFields(null);
         kept.setOwnerReferences(null);
         kept.setName(m.getName());
-        kept.setNamespace(intern(m.getNamespace()));
+        kept.setNamespace(m.getNamespace());
         kept.setUid(m.getUid());
         kept.setResourceVersion(m.getResourceVersion());
         kept.setGeneration(m.getGeneration());
         kept.setDeletionTimestamp(m.getDeletionTimestamp());
-        // Read without a null check (GitRepoRelease): an empty list, shared, when there is none.
-        kept.setFinalizers(m.getFinalizers() == null || m.getFinalizers().isEmpty() ? List.of()
-                : m.getFinalizers().stream().map(DecisionFieldsTrim::intern).toList());
+        // Read without a null check (GitRepoRelease): the model reads an absent list back as an empty one.
+        kept.setFinalizers(m.getFinalizers() == null ? List.of() : m.getFinalizers().stream().toList());
         kept.setLabels(copy(m.getLabels(), null));
         kept.setAnnotations(copy(m.getAnnotations(), LAST_APPLIED));
         return kept;
     }
 
-    /** The map without {@code dropped}, null when nothing is left; keys, set by few writers, kept once. */
+    /** The map without {@code dropped}, null when nothing is left. */
     private static Map<String, String> copy(Map<String, String> map, String dropped) {
         if (map == null || map.isEmpty() || (dropped != null && map.size() == 1 && map.containsKey(dropped))) {
             return null;
@@ -75,7 +73,7 @@ public final class DecisionFieldsTrim {
         Map<String, String> kept = new HashMap<>(map.size() * 4 / 3 + 1);
         map.forEach((k, v) -> {
             if (!k.equals(dropped)) {
-                kept.put(intern(k), v);
+                kept.put(k, v);
             }
         });
         return kept;
@@ -93,7 +91,7 @@ public final class DecisionFieldsTrim {
         kept.setCommit(s.getCommit());
         kept.setObservedGeneration(s.getObservedGeneration());
         kept.setUpdateGeneration(s.getUpdateGeneration());
-        kept.setGitJobStatus(intern(s.getGitJobStatus()));
+        kept.setGitJobStatus(s.getGitJobStatus());
         kept.setPollingCommit(s.getPollingCommit());
         kept.setConditions(s.getConditions() == null ? null
                 : s.getConditions().stream().map(DecisionFieldsTrim::condition).toList());
@@ -108,8 +106,7 @@ public final class DecisionFieldsTrim {
     }
 
     private static GitRepoCondition condition(GitRepoCondition c) {
-        GitRepoCondition kept = new GitRepoCondition(intern(c.getType()), intern(c.getStatus()),
-                intern(c.getReason()), c.getMessage());
+        GitRepoCondition kept = new GitRepoCondition(c.getType(), c.getStatus(), c.getReason(), c.getMessage());
         kept.setLastUpdateTime(c.getLastUpdateTime());
         kept.setLastTransitionTime(c.getLastTransitionTime());
         return kept;
@@ -120,15 +117,11 @@ public final class DecisionFieldsTrim {
             return null;
         }
         GitRepoDisplay kept = new GitRepoDisplay();
-        kept.setReadyBundleDeployments(intern(d.getReadyBundleDeployments()));
-        kept.setState(intern(d.getState()));
+        kept.setReadyBundleDeployments(d.getReadyBundleDeployments());
+        kept.setState(d.getState());
         kept.setMessage(d.getMessage());
         kept.setError(d.isError());
         d.getAdditionalProperties().forEach(kept::setAdditionalProperty);
         return kept;
-    }
-
-    private static String intern(String value) {
-        return value == null ? null : value.intern();
     }
 }
