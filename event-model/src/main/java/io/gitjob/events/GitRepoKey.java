@@ -16,6 +16,11 @@ public record GitRepoKey(String namespace, String name) {
         if (namespace.contains("/") || name.contains("/")) {
             throw new IllegalArgumentException("namespace and name must not contain '/': " + namespace + "/" + name);
         }
+        // A service keeps a GitRepo's key in several maps (state, schedule, traces, recorded decisions), each made
+        // from another record or event: one copy of each name instead of one per map. Interned strings go with
+        // their last key (the JVM's string table holds them weakly).
+        namespace = namespace.intern();
+        name = name.intern();
     }
 
     /** Parses a record key; a key that is not {@code namespace/name} is a clear error, never a guess. */

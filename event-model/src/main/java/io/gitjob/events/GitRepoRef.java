@@ -10,6 +10,10 @@ public record GitRepoRef(String namespace, String name, String uid) {
         Checks.nonBlank(namespace, "gitRepo.namespace");
         Checks.nonBlank(name, "gitRepo.name");
         Checks.nonBlank(uid, "gitRepo.uid");
+        // Kept in several places per GitRepo (state, schedule, series): one copy of each, as GitRepoKey does.
+        namespace = namespace.intern();
+        name = name.intern();
+        uid = uid.intern();
     }
 
     public GitRepoKey key() {

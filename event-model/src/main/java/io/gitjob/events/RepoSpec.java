@@ -25,7 +25,18 @@ public record RepoSpec(
         Checks.nonBlank(repo, "spec.repo");
         // Events and the compacted state topic outlive any Secret rotation: a URL never carries its credentials
         // here, however the spec was written (also when an older record is read back).
-        repo = UrlCredentials.redact(repo);
-        paths = paths == null ? List.of() : List.copyOf(paths);
+        // Interned: a service keeps the spec of every GitRepo it serves (the watcher's schedule, job-service's
+        // events), and GitRepos share most of these values (a branch, an interval, paths, often the repo).
+        repo = UrlCredentials.redact(repo).intern();
+        branch = intern(branch);
+        revision = intern(revision);
+        paths = paths == null ? List.of() : paths.stream().map(String::intern).toList();
+        targetNamespace = intern(targetNamespace);
+        clientSecretName = intern(clientSecretName);
+        pollingInterval = intern(pollingInterval);
+    }
+
+    private static String intern(String value) {
+        return value == null ? null : value.intern();
     }
 }

@@ -33,6 +33,9 @@ import io.gitjob.support.PartitionOwnership;
 import io.gitjob.support.Tracing;
 import io.gitjob.support.WorkQueue;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.context.Context;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -109,16 +112,31 @@ public class JobReconciler {
             });
 
     /**
-     * Only the span context of the event's span, which is all a child span needs: the Context it came in holds the
-     * consumer's whole span (attributes, clock), kept per GitRepo for a minute.
+     * Only the ids of the event's span, which is all a child span needs: the Context it came in holds the consumer's
+     * whole span (attributes, clock), and even its SpanContext is three strings (about 240 bytes), kept per GitRepo
+     * for a minute. A trace state other than the empty one is kept as it is.
      */
-    private record Trace(io.opentelemetry.api.trace.SpanContext span, long atNanos) {
+    private record Trace(long traceIdHigh, long traceIdLow, long spanId, byte flags, TraceState state, long atNanos) {
+        static Trace of(SpanContext span, long atNanos) {
+            String traceId = span.getTraceId();
+            return new Trace(Long.parseUnsignedLong(traceId, 0, 16, 16), Long.parseUnsignedLong(traceId, 16, 32, 16),
+                    Long.parseUnsignedLong(span.getSpanId(), 16), span.getTraceFlags().asByte(),
+                    span.getTraceState().isEmpty() ? null : span.getTraceState(), atNanos);
+        }
+
         boolean old() {
             return System.nanoTime() - atNanos > TRACE_TTL.toNanos();
         }
 
         Context context() {
+            SpanContext span = SpanContext.create(hex(traceIdHigh) + hex(traceIdLow), hex(spanId),
+                    TraceFlags.fromByte(flags), state == null ? TraceState.getDefault() : state);
             return Context.root().with(io.opentelemetry.api.trace.Span.wrap(span));
+        }
+
+        private static String hex(long value) {
+            String digits = Long.toHexString(value);
+            return "0".repeat(16 - digits.length()) + digits;
         }
     }
 
@@ -227,7 +245,7 @@ public class JobReconciler {
     public void trigger(GitRepoKey key, String eventType, Context trace) {
         var span = trace == null ? null : io.opentelemetry.api.trace.Span.fromContext(trace).getSpanContext();
         if (span != null && span.isValid()) {
-            traces.put(key, new Trace(span, System.nanoTime()));
+            traces.put(key, Trace.of(span, System.nanoTime()));
         }
         eventsAhead.put(key, System.nanoTime());
         trigger(key, eventType);

@@ -60,11 +60,27 @@ public class GitRepoTracker {
     /** The gitrepo-state partitions whose GitRepos this replica watches, set once each rebuild is done. */
     private final PartitionOwnership ownership = new PartitionOwnership(io.gitjob.events.Topics.GITREPO_STATE);
     private int partitionCount;
-    /** Per GitRepo: the source its pollingCommit is recorded as resolved from (the PolledSource annotation). */
+    /**
+     * Per GitRepo: the source its pollingCommit is recorded as resolved from (the PolledSource annotation), a digest
+     * of repo, branch and revision: interned, as GitRepos of one repository and branch (one per path of a
+     * monorepo) have the same one.
+     */
     private final Map<GitRepoKey, String> recordedSources = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** Per GitRepo: held while a commit is decided, recorded, published and remembered (see commitFetched). */
-    private final Map<GitRepoKey, Object> recordings = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Held while a commit of a GitRepo is decided, recorded, published and remembered (see commitFetched): one of
+     * a fixed set, by the GitRepo's key, rather than one per GitRepo, which would be kept for every GitRepo ever
+     * polled. Two GitRepos of one stripe record one after the other; with this many stripes and a few fetcher
+     * threads, a slow API server or broker holds up few other GitRepos.
+     */
+    private static final int RECORDING_STRIPES = 256;
+    private final Object[] recordings = new Object[RECORDING_STRIPES];
+
+    {
+        for (int i = 0; i < RECORDING_STRIPES; i++) {
+            recordings[i] = new Object();
+        }
+    }
 
     /** An event decided under the lock, to send after it: what was known before, what to do once it is sent. */
     private record Outgoing(GitRepoEvent event, GitRepoState before, Runnable afterwards) {
@@ -113,7 +129,7 @@ public class GitRepoTracker {
         if (source == null) {
             recordedSources.remove(key);
         } else {
-            recordedSources.put(key, source);
+            recordedSources.put(key, source.intern());
         }
         var status = gitRepo.getStatus();
         if (status != null && status.getPollingCommit() != null && !status.getPollingCommit().isBlank()) {
@@ -275,8 +291,8 @@ public class GitRepoTracker {
      * ({@code pollingCommit}, the durable wanted commit job-service reads), then commit detected is published, and
      * only once both are done does the watcher remember it: a failure of either throws, and the next poll finds
      * the commit new again. The API and Kafka calls are made outside the tracker's lock, so a slow API server or
-     * broker holds up this GitRepo's poll only. A result for a GitRepo that is gone, re-created, or whose
-     * repo/branch/revision changed while it was fetched is stale and dropped.
+     * broker holds up this GitRepo's poll and few others (those of its recording stripe). A result for a GitRepo
+     * that is gone, re-created, or whose repo/branch/revision changed while it was fetched is stale and dropped.
      *
      * @return true when a commit was detected
      * @throws PublishFailedException when the status write or the publish failed
@@ -284,7 +300,7 @@ public class GitRepoTracker {
     public boolean commitFetched(GitRepoRef ref, RepoSpec polled, Head head, double seconds, CommitSource source) {
         // One commit of a GitRepo at a time from decision to memory (a poll and webhooks may overlap): two
         // overlapping records could land in the status in the wrong order, an older pollingCommit last.
-        Object recording = recordings.computeIfAbsent(ref.key(), k -> new Object());
+        Object recording = recordings[Math.floorMod(ref.key().hashCode(), RECORDING_STRIPES)];
         synchronized (recording) {
             return commitFetchedAlone(ref, polled, head, seconds, source);
         }
@@ -317,12 +333,12 @@ public class GitRepoTracker {
                     throw new PublishFailedException(GitRepoEventFactory.commitDetected(state, head.branch(),
                             head.commit(), seconds, source, clock.instant()), e);
                 }
-                recordedSources.put(ref.key(), digest);
+                recordedSources.put(ref.key(), digest.intern());
             }
             return false;
         }
         record(ref, polled, event, head.commit(), source);
-        recordedSources.put(ref.key(), PolledSource.of(polled.repo(), polled.branch(), polled.revision()));
+        recordedSources.put(ref.key(), PolledSource.of(polled.repo(), polled.branch(), polled.revision()).intern());
         synchronized (this) {
             GitRepoState now = current(ref, polled);
             if (now != null) {
