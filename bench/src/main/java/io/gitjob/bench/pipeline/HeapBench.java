@@ -25,9 +25,10 @@ import io.gitjob.sandbox.Trees;
 /**
  * Heap per GitRepo of the real services (command: {@code bench/run.sh} header): one sandbox (a real broker, Fabric8's mock
  * API server, the services' built jars, each with {@code -Xmx256m}), the live heap of each service after a full
- * GC ({@link HeapProbe}) with no GitRepo, then with each size registered, and per service
- * {@code (heap(N) - heap(0)) / N} and the marginal figure between two sizes (which leaves out what the first
- * GitRepos cost once: caches and buffers that grow with the first events).
+ * GC ({@link HeapProbe}) with no GitRepo, with a few warm-up GitRepos, then with each size registered, and per
+ * service {@code (heap(N) - heap(0)) / N}, {@code (heap(N) - heap(warm-up)) / (N - warm-up)} and the marginal
+ * figure between two sizes (the last two leave out what the first GitRepos cost once: classes loaded, serializers
+ * built, caches and buffers that grow with the first events).
  * <p>
  * The GitRepos are <b>paused</b> ({@code spec.paused}) with a long polling interval (default 1 h), on a few local
  * repositories: the watcher polls each once at once, records the commit (status {@code pollingCommit},
@@ -39,7 +40,10 @@ import io.gitjob.sandbox.Trees;
  * <p>
  * Arguments: sizes, cumulative (default {@code 1000 5000}), {@code --polling-interval=1h},
  * {@code --timeout=seconds} (per size, default 900), {@code --quiet=seconds} (default 5), {@code --untrimmed}
- * (the watcher's informer keeps whole GitRepos, {@code gitjob.watcher.trim-cache=false}: the comparison).
+ * (the watcher's informer keeps whole GitRepos, {@code gitjob.watcher.trim-cache=false}: the comparison),
+ * {@code --warm-up=50} (GitRepos registered before the sizes, counted in them; 0 for none),
+ * {@code --dump=dir} (a heap dump of the watcher, job-service and metrics-service at the largest size, live
+ * objects only, to find who holds what).
  */
 public final class HeapBench {
 
@@ -56,8 +60,14 @@ public final class HeapBench {
         Duration timeout = Duration.ofSeconds(900);
         Duration quiet = Duration.ofSeconds(5);
         boolean untrimmed = false;
+        Path dumps = null;
+        int warmUp = 50;
         for (String arg : args) {
-            if (arg.equals("--untrimmed")) {
+            if (arg.startsWith("--dump=")) {
+                dumps = Path.of(arg.substring(arg.indexOf('=') + 1)).toAbsolutePath();
+            } else if (arg.startsWith("--warm-up=")) {
+                warmUp = Integer.parseInt(arg.substring(arg.indexOf('=') + 1));
+            } else if (arg.equals("--untrimmed")) {
                 untrimmed = true;
             } else if (arg.startsWith("--polling-interval=")) {
                 interval = arg.substring(arg.indexOf('=') + 1);
@@ -76,6 +86,10 @@ public final class HeapBench {
             sizes = List.of(1_000, 5_000);
         }
         sizes = sizes.stream().sorted().toList();
+        if (warmUp >= sizes.get(0)) {
+            System.err.println("--warm-up=" + warmUp + " must be below the first size, " + sizes.get(0));
+            System.exit(2);
+        }
         Path root = Path.of("").toAbsolutePath();
         Path work = root.resolve("bench/target/heap-work" + (untrimmed ? "-untrimmed" : ""));
         Trees.deleteTree(work);
@@ -123,7 +137,11 @@ public final class HeapBench {
             progress("0 GitRepos: heap after a full GC");
             heap.put(0, heaps(pids));
             int registered = 0;
-            for (int size : sizes) {
+            List<Integer> steps = new ArrayList<>(sizes);
+            if (warmUp > 0) {
+                steps.add(0, warmUp);
+            }
+            for (int size : steps) {
                 int from = registered;
                 progress(size + " GitRepos: registering " + (size - from) + " more (paused, polling every "
                         + interval + ")");
@@ -147,10 +165,17 @@ public final class HeapBench {
                 String histogram = HeapProbe.jcmd(pids.get(s), "GC.class_histogram");
                 System.out.println(s.module + " at " + registered + " GitRepos, the largest classes:");
                 histogram.lines().skip(1).limit(22).forEach(System.out::println);
+                if (dumps != null) {
+                    Files.createDirectories(dumps);
+                    Path dump = dumps.resolve(s.module + "-" + registered + ".hprof");
+                    Files.deleteIfExists(dump);
+                    HeapProbe.jcmd(pids.get(s), "GC.heap_dump " + dump);
+                    System.out.println("# heap dump of " + s.module + ": " + dump);
+                }
             }
             GitRepo sample = client.resources(GitRepo.class).inNamespace(Sandbox.NAMESPACE).withName(name(0)).get();
             String json = io.fabric8.kubernetes.client.utils.Serialization.asJson(sample);
-            System.out.println(table(heap, sizes));
+            System.out.println(table(heap, sizes, warmUp));
             System.out.println("A GitRepo as the API server holds it (" + json.length() + " bytes of JSON):");
             System.out.println(json);
             Runtime.getRuntime().removeShutdownHook(stopOnExit);
@@ -201,11 +226,23 @@ public final class HeapBench {
         progress(size + " GitRepos: not settled within " + timeout.toSeconds() + " s; measured as they are");
     }
 
-    private static String table(Map<Integer, Map<Sandbox.Service, Long>> heap, List<Integer> sizes) {
+    /**
+     * Per service: the heap with none, with the warm-up GitRepos and at each size; per GitRepo against none (what
+     * the earlier figures were: it counts once what the first GitRepos cost, classes loaded, serializers built,
+     * buffers grown, about 1-1.5 MiB per service), against the warm-up (what each further GitRepo costs) and
+     * between two sizes.
+     */
+    private static String table(Map<Integer, Map<Sandbox.Service, Long>> heap, List<Integer> sizes, int warmUp) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format("%-16s %12s", "service", "0"));
+        b.append(String.format("%-16s %10s", "service", "0"));
+        if (warmUp > 0) {
+            b.append(String.format(" %10s", warmUp));
+        }
         for (int size : sizes) {
-            b.append(String.format(" %12s %14s", size, "B/GitRepo@" + size));
+            b.append(String.format(" %10s %14s", size, "B/GitRepo@" + size));
+            if (warmUp > 0) {
+                b.append(String.format(" %18s", "after " + warmUp + "@" + size));
+            }
         }
         for (int k = 1; k < sizes.size(); k++) {
             b.append(String.format(" %16s", "B/GitRepo " + sizes.get(k - 1) + "-" + sizes.get(k)));
@@ -213,10 +250,16 @@ public final class HeapBench {
         b.append('\n');
         for (Sandbox.Service s : MEASURED) {
             long base = heap.get(0).get(s);
-            b.append(String.format("%-16s %10.1f M", s.module, base / 1048576.0));
+            b.append(String.format("%-16s %8.1f M", s.module, base / 1048576.0));
+            if (warmUp > 0) {
+                b.append(String.format(" %8.1f M", heap.get(warmUp).get(s) / 1048576.0));
+            }
             for (int size : sizes) {
                 long h = heap.get(size).get(s);
-                b.append(String.format(" %10.1f M %14d", h / 1048576.0, (h - base) / size));
+                b.append(String.format(" %8.1f M %14d", h / 1048576.0, (h - base) / size));
+                if (warmUp > 0) {
+                    b.append(String.format(" %18d", (h - heap.get(warmUp).get(s)) / (size - warmUp)));
+                }
             }
             for (int k = 1; k < sizes.size(); k++) {
                 int a = sizes.get(k - 1), z = sizes.get(k);

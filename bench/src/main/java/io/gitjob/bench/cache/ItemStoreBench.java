@@ -1,0 +1,104 @@
+package io.gitjob.bench.cache;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.gitjob.gitrepo.GitRepo;
+import io.gitjob.gitrepo.GitRepoCondition;
+import io.gitjob.gitrepo.GitRepoSpec;
+import io.gitjob.gitrepo.GitRepoStatus;
+import io.gitjob.job.cluster.DecisionFieldsTrim;
+import io.gitjob.support.TrimmedItemStore;
+import io.gitjob.watcher.CachedGitRepoTrim;
+
+/**
+ * What service-support's {@link TrimmedItemStore} costs in CPU: a put (trim, JSON, deflate, and the old copy read
+ * back, as the informer asks for it) and a get (inflate, JSON) of a GitRepo shaped like the heap benchmark's
+ * (paused, polled, with Fleet's finalizer, conditions and readiness), with the watcher's and job-service's trims,
+ * and the bytes a packed GitRepo takes. Command:
+ * {@code java -cp "$PWD/bench/target/classes:$(cat bench/target/runtime-classpath.txt)" io.gitjob.bench.cache.ItemStoreBench [GitRepos]}
+ * (default 5,000), after {@code ./mvnw -B -ntp -q install -DskipTests}.
+ */
+public final class ItemStoreBench {
+
+    private ItemStoreBench() {
+    }
+
+    public static void main(String[] args) {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
+        KubernetesSerialization serialization = new KubernetesSerialization();
+        List<GitRepo> gitRepos = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            gitRepos.add(gitRepo(i));
+        }
+        int json = serialization.asJson(gitRepos.get(n / 2)).length();
+        System.out.printf("%d GitRepos, %d bytes of JSON each as the API server sends them%n", n, json);
+        System.out.printf("%-14s %10s %10s %14s%n", "trim", "put µs", "get µs", "packed B/GitRepo");
+        run("watcher", CachedGitRepoTrim::trim, gitRepos, serialization);
+        run("job-service", DecisionFieldsTrim::trim, gitRepos, serialization);
+    }
+
+    private static void run(String name, UnaryOperator<GitRepo> trim, List<GitRepo> gitRepos,
+            KubernetesSerialization serialization) {
+        double put = 0;
+        double get = 0;
+        long packed = 0;
+        // The first rounds warm the JIT; the last is the one reported.
+        for (int round = 0; round < 5; round++) {
+            TrimmedItemStore<GitRepo> store = new TrimmedItemStore<>(GitRepo.class, trim, serialization);
+            long start = System.nanoTime();
+            for (GitRepo g : gitRepos) {
+                store.put(store.getKey(g), g);
+            }
+            for (GitRepo g : gitRepos) {
+                store.put(store.getKey(g), g); // an update: the old copy is read back
+            }
+            put = (System.nanoTime() - start) / 1e3 / (2.0 * gitRepos.size());
+            start = System.nanoTime();
+            for (GitRepo g : gitRepos) {
+                store.get(store.getKey(g));
+            }
+            get = (System.nanoTime() - start) / 1e3 / gitRepos.size();
+            packed = store.keySet().mapToLong(store::packedSize).sum() / gitRepos.size();
+        }
+        System.out.printf("%-14s %10.1f %10.1f %14d%n", name, put, get, packed);
+    }
+
+    private static GitRepo gitRepo(int i) {
+        GitRepo g = new GitRepo();
+        ObjectMeta m = new ObjectMeta();
+        m.setName(String.format("heap-%05d", i));
+        m.setNamespace("fleet-local");
+        m.setUid(String.format("00000000-0000-0000-0000-%012x", i + 25));
+        m.setResourceVersion(Integer.toString(300 + 3 * i));
+        m.setGeneration(1L);
+        m.setFinalizers(List.of("fleet.cattle.io/gitrepo-finalizer"));
+        m.setAnnotations(Map.of("gitjob.io/polled-source", String.format("%016x", i * 0x9E3779B97F4A7C15L)));
+        m.setCreationTimestamp("2026-12-02T17:01:00Z");
+        g.setMetadata(m);
+        GitRepoSpec s = new GitRepoSpec();
+        s.setRepo("https://github.com/example/fleet-apps-" + (i % 4) + ".git");
+        s.setBranch("main");
+        s.setPaths(List.of("deploy"));
+        s.setPollingInterval("1h");
+        s.setPaused(true);
+        g.setSpec(s);
+        GitRepoStatus st = new GitRepoStatus();
+        st.setPollingCommit(String.format("%040x", (long) i * 0x2545F4914F6CDD1DL));
+        st.setLastPollingTriggered(String.format("2026-12-02T17:01:%02d.%09dZ", i % 60, i * 7919 % 1_000_000_000));
+        GitRepoCondition ready = new GitRepoCondition("Ready", "True", null, null);
+        ready.setLastUpdateTime("2026-12-02T17:01:00Z");
+        GitRepoCondition polling = new GitRepoCondition("GitPolling", "True", null, null);
+        polling.setLastUpdateTime(st.getLastPollingTriggered());
+        polling.setLastTransitionTime(st.getLastPollingTriggered());
+        st.setConditions(List.of(ready, polling));
+        st.setReadyClusters(0);
+        st.setDesiredReadyClusters(0);
+        g.setStatus(st);
+        return g;
+    }
+}
