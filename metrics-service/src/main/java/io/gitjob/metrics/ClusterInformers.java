@@ -70,7 +70,8 @@ public class ClusterInformers {
         SharedIndexInformer<GitRepo> g = client.resources(GitRepo.class).inAnyNamespace()
                 .withLabelSelector(shard.labelSelector()).withLimit(pageSize).runnableInformer(0);
         // Only what the series are named and read from: a whole GitRepo was most of the heap per GitRepo.
-        g.itemStore(new TrimmedItemStore<>(GitRepo.class, GaugeFieldsTrim::trim, client.getKubernetesSerialization()));
+        g.itemStore(new TrimmedItemStore<>(GitRepo.class, GaugeFieldsTrim::trim,
+                client.getKubernetesSerialization()));
         g.addEventHandler(new GitRepoChanges());
         g.exceptionHandler((started, t) -> retry("GitRepo", t));
         // gitjob's Jobs only: a cluster's other Jobs would cost memory here and count for nothing.

@@ -63,10 +63,12 @@ class TrimmedItemStoreTest {
 
     @Test
     void aReaderGetsItsOwnCopyAndObjectsLikeTheFirstArePackedSmallerThanTheirJson() {
-        TrimmedItemStore<ConfigMap> store = new TrimmedItemStore<>(ConfigMap.class, c -> c, new KubernetesSerialization());
+        TrimmedItemStore<ConfigMap> store = new TrimmedItemStore<>(ConfigMap.class, c -> c,
+                new KubernetesSerialization());
         for (int i = 0; i < 100; i++) {
             store.put("ns/c-" + i, new ConfigMapBuilder().withNewMetadata().withName("c-" + i).withNamespace("ns")
-                    .withResourceVersion(Integer.toString(1000 + i)).withLabels(Map.of("app.kubernetes.io/part-of", "gitjob"))
+                    .withResourceVersion(Integer.toString(1000 + i))
+                    .withLabels(Map.of("app.kubernetes.io/part-of", "gitjob"))
                     .endMetadata().withData(Map.of("repo", "https://git.example/team/app-" + i + ".git",
                             "branch", "main", "commit", Integer.toHexString(i * 7919).repeat(5)))
                     .build());
@@ -86,7 +88,8 @@ class TrimmedItemStoreTest {
 
     @Test
     void anObjectMuchLargerThanTheDictionaryBecomesTheNextOneAndWhatWasPackedBeforeStillReads() {
-        TrimmedItemStore<ConfigMap> store = new TrimmedItemStore<>(ConfigMap.class, c -> c, new KubernetesSerialization());
+        TrimmedItemStore<ConfigMap> store = new TrimmedItemStore<>(ConfigMap.class, c -> c,
+                new KubernetesSerialization());
         store.put("ns/new", new ConfigMapBuilder().withNewMetadata().withName("new").withNamespace("ns")
                 .withResourceVersion("1").endMetadata().build());
         assertEquals(1, store.dictionariesTaken());

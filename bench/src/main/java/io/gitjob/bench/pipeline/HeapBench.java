@@ -229,7 +229,7 @@ public final class HeapBench {
     /**
      * Per service: the heap with none, with the warm-up GitRepos and at each size; per GitRepo against none (what
      * the earlier figures were: it counts once what the first GitRepos cost, classes loaded, serializers built,
-     * buffers grown, about 1-1.5 MiB per service), against the warm-up (what each further GitRepo costs) and
+     * buffers grown, 1.1-3.6 MiB per service on 2026-12-02), against the warm-up (what each further GitRepo costs) and
      * between two sizes.
      */
     private static String table(Map<Integer, Map<Sandbox.Service, Long>> heap, List<Integer> sizes, int warmUp) {
