@@ -9,6 +9,7 @@
 #   bench/run.sh --with-micro        also the per-service benchmarks (metrics, watcher, janitor, Kafka)
 #   BENCH_SKIP_BUILD=true bench/run.sh   uses what was built last
 # Heap per GitRepo of the services (paused GitRepos at 0, 50 to warm up, 1,000 and 5,000; --dump=dir for heap dumps;
+# --every-series for every GitRepo's Job series in metrics-service;
 # see docs/performance.md), after a build:
 #   java -cp "$PWD/bench/target/classes:$(cat bench/target/runtime-classpath.txt)" io.gitjob.bench.pipeline.HeapBench 1000 5000
 set -e

@@ -30,7 +30,11 @@ public record RepoSpec(
         repo = UrlCredentials.redact(repo).intern();
         branch = intern(branch);
         revision = intern(revision);
-        paths = paths == null ? List.of() : paths.stream().map(String::intern).toList();
+        // List.of keeps one or two paths in a list object of their own, a stream's list in that and an array.
+        paths = paths == null ? List.of()
+                : paths.stream().anyMatch(java.util.Objects::isNull) ? paths.stream().map(p -> p == null ? null
+                        : p.intern()).toList()
+                : List.of(paths.stream().map(String::intern).toArray(String[]::new));
         targetNamespace = intern(targetNamespace);
         clientSecretName = intern(clientSecretName);
         pollingInterval = intern(pollingInterval);

@@ -72,6 +72,8 @@ public class ClusterInformers {
         // Only what the series are named and read from: a whole GitRepo was most of the heap per GitRepo.
         g.itemStore(new TrimmedItemStore<>(GitRepo.class, GaugeFieldsTrim::trim,
                 client.getKubernetesSerialization()));
+        // Read by key or whole: Fabric8's namespace index would be a set entry per GitRepo (and per Job) for nothing.
+        g.removeNamespaceIndex();
         g.addEventHandler(new GitRepoChanges());
         g.exceptionHandler((started, t) -> retry("GitRepo", t));
         // gitjob's Jobs only: a cluster's other Jobs would cost memory here and count for nothing.
@@ -83,6 +85,7 @@ public class ClusterInformers {
                 .withIndexers(Map.of(BY_GITREPO, job -> JobConventions.gitRepoOf(job)
                         .map(r -> List.of(r.key().toString())).orElse(List.of())))
                 .runnableInformer(0);
+        j.removeNamespaceIndex();
         j.addEventHandler(new JobChanges());
         j.exceptionHandler((started, t) -> retry("Job", t));
         gitRepos = g;

@@ -113,8 +113,8 @@ public final class GitJobMetrics implements AutoCloseable {
         this.ttl = shortLivedTtl;
         this.clock = clock;
         this.index = new SeriesIndex(registry, recentEventIds, histograms);
-        this.failedJobs = new FailedJobsGauges(registry);
-        this.statusGauges = new GitRepoStatusGauges(registry);
+        this.failedJobs = new FailedJobsGauges();
+        this.statusGauges = new GitRepoStatusGauges();
         this.deleted = new DeletedGitRepos(deletedMaxEntries, deletedMaxAge, clock);
         this.ttlHeap = new TtlScheduler<>(clock, this::onExpiry);
     }
@@ -513,6 +513,16 @@ public final class GitJobMetrics implements AutoCloseable {
 
     public int heapSize() {
         return ttlHeap.size();
+    }
+
+    /**
+     * The gauge families this recorder keeps outside the registry (Fleet's status levels and the failed Jobs
+     * retained), for the exposition to write with the meters ({@code MeterExposition}).
+     */
+    public List<io.gitjob.metrics.exposition.GaugeFamily> gaugeFamilies() {
+        List<io.gitjob.metrics.exposition.GaugeFamily> families = new java.util.ArrayList<>(statusGauges.families());
+        families.add(failedJobs);
+        return families;
     }
 
     public MeterRegistry registry() {

@@ -1,10 +1,10 @@
 package io.gitjob.metrics;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 import io.gitjob.events.GitRepoKey;
@@ -14,9 +14,7 @@ import io.gitjob.gitrepo.GitRepoSpec;
 import io.gitjob.gitrepo.GitRepoStatus;
 import io.gitjob.gitrepo.ResourceCounts;
 import io.gitjob.events.UrlCredentials;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
+import io.gitjob.metrics.exposition.GaugeFamily;
 
 /**
  * Fleet's ten {@code fleet_gitrepo_*} resource and cluster gauges, one set per GitRepo (namespace, name, uid),
@@ -25,15 +23,27 @@ import io.micrometer.core.instrument.Tags;
  * (Fleet's status reconciler, or job-service's in fleet mode, wrote {@code readyClusters}/
  * {@code desiredReadyClusters}); a kubectl-mode GitRepo, which has none, gets no series of zeros. Labelled as
  * Fleet labels them; when {@code repo}, {@code branch} or {@code paths} change, the old series go and new ones
- * come, as Fleet deletes and collects them. Not thread-safe: {@link GitJobMetrics} guards it.
+ * come, as Fleet deletes and collects them.
+ *
+ * <p>The values are not Micrometer gauges: ten of those per GitRepo were 4.5 KB of metrics-service's heap per
+ * GitRepo (ids, tags, the registry's and its collector's map entries); a GitRepo's ten values and five label
+ * values are one entry here, written by {@link #families()} as Micrometer would write those gauges. Changes are
+ * made under {@link GitJobMetrics}' lock; scrapes read the map (concurrent) and each entry's values (replaced
+ * whole) without it.
  */
 final class GitRepoStatusGauges {
 
-    private final MeterRegistry registry;
-    private final Map<GitRepoKey, Levels> byGitRepo = new HashMap<>();
+    /** The labels, sorted by name as Micrometer sorts a meter's tags. */
+    private static final String[] LABELS = { FleetMetrics.LABEL_BRANCH, FleetMetrics.LABEL_NAME,
+            FleetMetrics.LABEL_NAMESPACE, FleetMetrics.LABEL_PATHS, FleetMetrics.LABEL_REPO };
 
-    GitRepoStatusGauges(MeterRegistry registry) {
-        this.registry = registry;
+    private final Map<GitRepoKey, Levels> byGitRepo = new ConcurrentHashMap<>();
+    private final List<GaugeFamily> families = new ArrayList<>();
+
+    GitRepoStatusGauges() {
+        for (int i = 0; i < FleetMetrics.GITREPO_STATUS_GAUGES.size(); i++) {
+            families.add(new Family(FleetMetrics.GITREPO_STATUS_GAUGES.get(i), i));
+        }
     }
 
     /** Sets the GitRepo's gauges from its status; removes them when the status has no readiness. */
@@ -43,36 +53,26 @@ final class GitRepoStatusGauges {
             remove(ref.key());
             return;
         }
-        Tags tags = tags(ref, gitRepo.getSpec());
+        String[] labels = labels(ref, gitRepo.getSpec());
         Levels levels = byGitRepo.get(ref.key());
-        if (levels != null && (!levels.gitRepo.uid().equals(ref.uid()) || !levels.tags.equals(tags))) {
+        if (levels != null && (!levels.gitRepo.uid().equals(ref.uid())
+                || !java.util.Arrays.equals(levels.labels, labels))) {
             remove(ref.key());
             levels = null;
-        }
-        if (levels == null) {
-            levels = new Levels(ref, tags);
-            for (int i = 0; i < FleetMetrics.GITREPO_STATUS_GAUGES.size(); i++) {
-                FleetMetrics.StatusGauge gauge = FleetMetrics.GITREPO_STATUS_GAUGES.get(i);
-                int index = i;
-                levels.gauges.add(Gauge.builder(gauge.name(), levels, l -> l.values[index])
-                        .description(gauge.help()).tags(tags).strongReference(true).register(registry));
-            }
-            byGitRepo.put(ref.key(), levels);
         }
         ResourceCounts counts = status.getResourceCounts() == null ? new ResourceCounts() : status.getResourceCounts();
         double[] values = { counts.getDesiredReady(), counts.getMissing(), counts.getModified(), counts.getNotReady(),
                 counts.getOrphaned(), counts.getReady(), counts.getUnknown(), counts.getWaitApplied(),
                 orZero(status.getDesiredReadyClusters()), orZero(status.getReadyClusters()) };
-        levels.values = values;
+        if (levels == null) {
+            byGitRepo.put(ref.key(), new Levels(ref, labels, values));
+        } else {
+            levels.values = values;
+        }
     }
 
     boolean remove(GitRepoKey key) {
-        Levels levels = byGitRepo.remove(key);
-        if (levels == null) {
-            return false;
-        }
-        levels.gauges.forEach(registry::remove);
-        return true;
+        return byGitRepo.remove(key) != null;
     }
 
     /** Removes the gauges of exactly this GitRepo (same uid); another GitRepo of that name keeps its own. */
@@ -86,10 +86,8 @@ final class GitRepoStatusGauges {
         int removed = 0;
         Iterator<Levels> it = byGitRepo.values().iterator();
         while (it.hasNext()) {
-            Levels levels = it.next();
-            if (!keep.test(levels.gitRepo)) {
+            if (!keep.test(it.next().gitRepo)) {
                 it.remove();
-                levels.gauges.forEach(registry::remove);
                 removed++;
             }
         }
@@ -100,13 +98,18 @@ final class GitRepoStatusGauges {
         return byGitRepo.size();
     }
 
-    private static Tags tags(GitRepoRef ref, GitRepoSpec spec) {
+    /** The ten families, for the exposition. */
+    List<GaugeFamily> families() {
+        return families;
+    }
+
+    /** Label values in {@link #LABELS}' order. */
+    private static String[] labels(GitRepoRef ref, GitRepoSpec spec) {
         // Fleet labels with spec.repo as written; a scrape must never show a credential someone wrote into it.
         String repo = spec == null || spec.getRepo() == null ? "" : UrlCredentials.redact(spec.getRepo());
         String branch = spec == null || spec.getBranch() == null ? "" : spec.getBranch();
         String paths = spec == null || spec.getPaths() == null ? "" : String.join(";", spec.getPaths());
-        return Tags.of(FleetMetrics.LABEL_NAME, ref.name(), FleetMetrics.LABEL_NAMESPACE, ref.namespace(),
-                FleetMetrics.LABEL_REPO, repo, FleetMetrics.LABEL_BRANCH, branch, FleetMetrics.LABEL_PATHS, paths);
+        return new String[] { branch.intern(), ref.name(), ref.namespace(), paths, repo.intern() };
     }
 
     private static double orZero(Integer value) {
@@ -115,14 +118,47 @@ final class GitRepoStatusGauges {
 
     private static final class Levels {
         final GitRepoRef gitRepo;
-        final Tags tags;
-        final List<Gauge> gauges = new ArrayList<>(FleetMetrics.GITREPO_STATUS_GAUGES.size());
+        final String[] labels;
         /** Read by scrapes; replaced whole under {@link GitJobMetrics}' lock. */
-        volatile double[] values = new double[FleetMetrics.GITREPO_STATUS_GAUGES.size()];
+        volatile double[] values;
 
-        Levels(GitRepoRef gitRepo, Tags tags) {
+        Levels(GitRepoRef gitRepo, String[] labels, double[] values) {
             this.gitRepo = gitRepo;
-            this.tags = tags;
+            this.labels = labels;
+            this.values = values;
+        }
+    }
+
+    /** One of the ten gauges across every GitRepo. */
+    private final class Family implements GaugeFamily {
+        private final FleetMetrics.StatusGauge gauge;
+        private final int index;
+
+        Family(FleetMetrics.StatusGauge gauge, int index) {
+            this.gauge = gauge;
+            this.index = index;
+        }
+
+        @Override
+        public String name() {
+            return gauge.name();
+        }
+
+        @Override
+        public String help() {
+            return gauge.help();
+        }
+
+        @Override
+        public String[] labelNames() {
+            return LABELS.clone();
+        }
+
+        @Override
+        public void forEachSeries(Series sink) {
+            for (Levels levels : byGitRepo.values()) {
+                sink.accept(levels.labels, levels.values[index]);
+            }
         }
     }
 }

@@ -53,6 +53,10 @@ public class StreamedScrapeRoute {
     @Inject
     PrometheusConfig config;
 
+    /** Its status levels and failed-Job counts are not meters: written with them. */
+    @Inject
+    GitJobMetrics gitJobMetrics;
+
     @ConfigProperty(name = "quarkus.http.non-application-root-path", defaultValue = "q")
     String nonApplicationRoot;
 
@@ -93,7 +97,8 @@ public class StreamedScrapeRoute {
         ChunkedUtf8Writer out = new ChunkedUtf8Writer(chunk -> send(response, chunk));
         try {
             // Straight from the meters: Micrometer's own scrape builds a sample object per line, about 3x the text.
-            new MeterExposition(registry, config, FleetMetrics.HIDDEN_SAMPLES).write(out, contentType);
+            new MeterExposition(registry, config, FleetMetrics.HIDDEN_SAMPLES, gitJobMetrics.gaugeFamilies())
+                    .write(out, contentType);
             out.finish();
             response.end();
         } catch (IOException | RuntimeException e) {

@@ -492,8 +492,17 @@ class GitJobMetricsTest {
         assertTrue(text.contains("# TYPE fleet_gitjob_duration_seconds histogram"));
     }
 
+    /** What /q/metrics serves: the meters, and the gauges the recorder keeps outside the registry. */
     private String scrape() {
-        return registry.scrape();
+        java.io.StringWriter out = new java.io.StringWriter();
+        try {
+            new io.gitjob.metrics.exposition.MeterExposition(registry, PrometheusConfig.DEFAULT,
+                    FleetMetrics.HIDDEN_SAMPLES, metrics.gaugeFamilies())
+                    .write(out, io.prometheus.client.exporter.common.TextFormat.CONTENT_TYPE_004);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toString();
     }
 
     private List<String> gauge(String name) {

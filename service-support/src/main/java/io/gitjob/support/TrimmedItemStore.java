@@ -27,8 +27,8 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
  * 600-1,000 bytes of JSON it holds, and the JSON of one GitRepo is mostly the JSON of the next: the same keys,
  * namespace, branch, condition types. So each trimmed object is kept as its JSON deflated against a preset
  * dictionary, the JSON of an object stored before: 90-300 bytes for a GitRepo (docs/performance.md, "Heap per
- * GitRepo"). The dictionary is the first object's JSON, replaced by a later object's when that is half as long
- * again (a GitRepo created without a status is the first, and each one gains a status soon after), at most
+ * GitRepo"). The dictionary is the first object's JSON, replaced by a later object's when that is a quarter
+ * longer (a GitRepo created without a status is the first, and each one gains a status soon after), at most
  * {@value #MAX_DICTIONARIES} times: each packed value starts with the number of the dictionary it was packed
  * against, so nothing is packed again when a new one comes.
  * <p>
@@ -113,7 +113,7 @@ public final class TrimmedItemStore<T extends HasMetadata> implements ItemStore<
         byte[] json = serialization.asJson(object).getBytes(StandardCharsets.UTF_8);
         synchronized (deflater) {
             int number = current;
-            if (number < 0 || (number < MAX_DICTIONARIES - 1 && json.length * 2 >= dictionaries[number].length * 3
+            if (number < 0 || (number < MAX_DICTIONARIES - 1 && json.length * 4 >= dictionaries[number].length * 5
                     && dictionaries[number].length < MAX_DICTIONARY)) {
                 number++;
                 dictionaries[number] = Arrays.copyOf(json, Math.min(json.length, MAX_DICTIONARY));

@@ -55,17 +55,29 @@ public class GitRepoTracker {
 
     Clock clock = Clock.systemUTC();
 
-    private final Map<GitRepoKey, GitRepoState> known = new HashMap<>();
-    private final Map<GitRepoKey, Instant> lastEventTimes = new HashMap<>();
+    /**
+     * One entry per GitRepo of the owned partitions, kept after its deletion for its last event time (a GitRepo
+     * re-created under the name goes on after it). One map, not one per field: at thousands of GitRepos a map's
+     * node and table slot per field were a third of what the tracker kept per GitRepo.
+     */
+    private final Map<GitRepoKey, Tracked> tracked = new HashMap<>();
     /** The gitrepo-state partitions whose GitRepos this replica watches, set once each rebuild is done. */
     private final PartitionOwnership ownership = new PartitionOwnership(io.gitjob.events.Topics.GITREPO_STATE);
     private int partitionCount;
-    /**
-     * Per GitRepo: the source its pollingCommit is recorded as resolved from (the PolledSource annotation), a digest
-     * of repo, branch and revision: interned, as GitRepos of one repository and branch (one per path of a
-     * monorepo) have the same one.
-     */
-    private final Map<GitRepoKey, String> recordedSources = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** What the tracker knows of one GitRepo; guarded by the tracker. */
+    private static final class Tracked {
+        /** The last state published (the same as on gitrepo-state); null once deleted or not yet known. */
+        GitRepoState state;
+        /** The time of its last event, deleted or not: the next one is later (EventTimes). */
+        Instant lastEventTime;
+        /**
+         * The source its pollingCommit is recorded as resolved from (the PolledSource annotation), a digest of repo,
+         * branch and revision: interned, as GitRepos of one repository and branch (one per path of a monorepo)
+         * have the same one.
+         */
+        String recordedSource;
+    }
 
     /**
      * Held while a commit of a GitRepo is decided, recorded, published and remembered (see commitFetched): one of
@@ -109,7 +121,7 @@ public class GitRepoTracker {
                 LOG.warn(e.getMessage());
                 return;
             }
-            GitRepoState state = known.get(key);
+            GitRepoState state = known(key);
             apply(StateReconciliation.decide(state, current), state, current, out);
         }
         send(out);
@@ -126,11 +138,7 @@ public class GitRepoTracker {
         var annotations = gitRepo.getMetadata().getAnnotations();
         String source = annotations == null ? null : annotations.get(PolledSource.ANNOTATION);
         GitRepoKey key = GitRepoEventFactory.ref(gitRepo).key();
-        if (source == null) {
-            recordedSources.remove(key);
-        } else {
-            recordedSources.put(key, source.intern());
-        }
+        recordSource(key, source);
         var status = gitRepo.getStatus();
         if (status != null && status.getPollingCommit() != null && !status.getPollingCommit().isBlank()) {
             return;
@@ -138,7 +146,7 @@ public class GitRepoTracker {
         GitRepoState state;
         synchronized (this) {
             GitRepoRef ref = GitRepoEventFactory.ref(gitRepo);
-            state = owns(ref.key()) ? known.get(ref.key()) : null;
+            state = owns(ref.key()) ? known(ref.key()) : null;
             if (state == null || state.commit() == null || !state.gitRepo().uid().equals(ref.uid())) {
                 return;
             }
@@ -162,7 +170,7 @@ public class GitRepoTracker {
     public void released(GitRepo gitRepo) {
         GitRepoRef ref = GitRepoEventFactory.ref(gitRepo);
         synchronized (this) {
-            GitRepoState state = known.get(ref.key());
+            GitRepoState state = known(ref.key());
             if (!owns(ref.key()) || state == null || !state.gitRepo().uid().equals(ref.uid())) {
                 return;
             }
@@ -172,9 +180,7 @@ public class GitRepoTracker {
     }
 
     private void forgetReleased(GitRepoKey key) {
-        known.remove(key);
-        lastEventTimes.remove(key);
-        recordedSources.remove(key);
+        tracked.remove(key);
         stateTopic.tombstone(key);
     }
 
@@ -183,7 +189,7 @@ public class GitRepoTracker {
         List<Outgoing> out = new ArrayList<>();
         synchronized (this) {
             GitRepoRef ref = GitRepoEventFactory.ref(gitRepo);
-            GitRepoState state = known.get(ref.key());
+            GitRepoState state = known(ref.key());
             if (!owns(ref.key()) || state == null || !state.gitRepo().uid().equals(ref.uid())) {
                 return;
             }
@@ -227,10 +233,16 @@ public class GitRepoTracker {
         partitionCount = totalPartitions;
         Map<GitRepoKey, Observed> observed = new HashMap<>();
         Set<GitRepoKey> unreadable = new HashSet<>();
+        Map<GitRepoKey, String> sources = new HashMap<>();
         for (GitRepo gitRepo : cluster.get()) {
             GitRepoKey key = GitRepoEventFactory.ref(gitRepo).key();
             if (!partitions.contains(key.partition(partitionCount))) {
                 continue;
+            }
+            var annotations = gitRepo.getMetadata().getAnnotations();
+            String source = annotations == null ? null : annotations.get(PolledSource.ANNOTATION);
+            if (source != null) {
+                sources.put(key, source);
             }
             try {
                 observed.put(key, Observed.of(gitRepo));
@@ -249,9 +261,11 @@ public class GitRepoTracker {
         int published = 0;
         for (Step step : steps) {
             if (step.known() != null) {
-                GitRepoKey key = step.known().gitRepo().key();
-                known.put(key, step.known());
-                lastEventTimes.merge(key, step.known().updated(), (a, b) -> a.isAfter(b) ? a : b);
+                Tracked entry = track(step.known().gitRepo().key());
+                entry.state = step.known();
+                if (entry.lastEventTime == null || step.known().updated().isAfter(entry.lastEventTime)) {
+                    entry.lastEventTime = step.known().updated();
+                }
             }
             if (step.change() == Change.DELETED && released.test(step.known())) {
                 // Labelled into another shard while this installation was down or did not own it.
@@ -263,6 +277,8 @@ public class GitRepoTracker {
             }
             apply(step.change(), step.known(), step.current(), out);
         }
+        // What the cluster shows recorded, so the first poll does not write the same source again.
+        sources.forEach(this::recordSource);
         ownership.assigned(partitions, partitionCount);
         LOG.infof("Rebuilt gitrepo-state partitions %s of %d: %d GitRepos, %d events for changes missed while "
                 + "unowned", partitions, partitionCount, steps.size(), published);
@@ -272,18 +288,45 @@ public class GitRepoTracker {
     public synchronized void revoked(Set<Integer> partitions) {
         ownership.revoked(partitions);
         if (partitionCount > 0) {
-            known.keySet().removeIf(key -> partitions.contains(key.partition(partitionCount)));
-            lastEventTimes.keySet().removeIf(key -> partitions.contains(key.partition(partitionCount)));
+            tracked.keySet().removeIf(key -> partitions.contains(key.partition(partitionCount)));
         }
     }
 
     /** Every owned GitRepo's state, for the poll scheduler. */
     public synchronized List<GitRepoState> snapshot() {
-        return new ArrayList<>(known.values());
+        List<GitRepoState> states = new ArrayList<>(tracked.size());
+        for (Tracked entry : tracked.values()) {
+            if (entry.state != null) {
+                states.add(entry.state);
+            }
+        }
+        return states;
     }
 
     public synchronized GitRepoState state(GitRepoKey key) {
-        return known.get(key);
+        return known(key);
+    }
+
+    private GitRepoState known(GitRepoKey key) {
+        Tracked entry = tracked.get(key);
+        return entry == null ? null : entry.state;
+    }
+
+    private Tracked track(GitRepoKey key) {
+        return tracked.computeIfAbsent(key, k -> new Tracked());
+    }
+
+    /** Sets (or with null clears) what is recorded of a GitRepo's source; only for a GitRepo tracked here. */
+    private synchronized void recordSource(GitRepoKey key, String source) {
+        Tracked entry = tracked.get(key);
+        if (entry != null && entry.state != null) {
+            entry.recordedSource = source == null ? null : source.intern();
+        }
+    }
+
+    private synchronized String recordedSource(GitRepoKey key) {
+        Tracked entry = tracked.get(key);
+        return entry == null ? null : entry.recordedSource;
     }
 
     /**
@@ -326,25 +369,25 @@ public class GitRepoTracker {
             // The head is the known commit, but perhaps of a repo/branch/revision edited since: the new source
             // happens to have the same head. Said once, so job-service stops waiting for the new source's commit.
             String digest = PolledSource.of(polled.repo(), polled.branch(), polled.revision());
-            if (!digest.equals(recordedSources.get(ref.key()))) {
+            if (!digest.equals(recordedSource(ref.key()))) {
                 try {
                     statusWriter.commitFound(ref, polled, head.commit(), clock.instant());
                 } catch (RuntimeException e) {
                     throw new PublishFailedException(GitRepoEventFactory.commitDetected(state, head.branch(),
                             head.commit(), seconds, source, clock.instant()), e);
                 }
-                recordedSources.put(ref.key(), digest.intern());
+                recordSource(ref.key(), digest);
             }
             return false;
         }
         record(ref, polled, event, head.commit(), source);
-        recordedSources.put(ref.key(), PolledSource.of(polled.repo(), polled.branch(), polled.revision()).intern());
         synchronized (this) {
+            recordSource(ref.key(), PolledSource.of(polled.repo(), polled.branch(), polled.revision()));
             GitRepoState now = current(ref, polled);
             if (now != null) {
                 GitRepoState next = new GitRepoState(now.gitRepo(), now.generation(), now.forceSyncGeneration(),
                         now.spec(), head.commit(), event.time());
-                known.put(ref.key(), next);
+                tracked.get(ref.key()).state = next;
                 remember(next);
             }
         }
@@ -394,7 +437,7 @@ public class GitRepoTracker {
             List<Double> fetchSeconds) {
         GitRepoEvent event;
         synchronized (this) {
-            GitRepoState state = known.get(ref.key());
+            GitRepoState state = known(ref.key());
             if (!owns(ref.key()) || state == null || !state.gitRepo().uid().equals(ref.uid())) {
                 return false;
             }
@@ -408,7 +451,7 @@ public class GitRepoTracker {
     }
 
     private GitRepoState current(GitRepoRef ref, RepoSpec polled) {
-        GitRepoState state = known.get(ref.key());
+        GitRepoState state = known(ref.key());
         if (!owns(ref.key()) || state == null || !state.gitRepo().uid().equals(ref.uid())
                 || !sameSource(state.spec(), polled)) {
             return null;
@@ -445,7 +488,7 @@ public class GitRepoTracker {
                 GitRepoKey key = state.gitRepo().key();
                 publish(GitRepoEventFactory.deleted(state, nextTime(key)), () -> stateTopic.tombstone(key), out);
                 // Forgotten at once, not after the acknowledgement: an add of the same name must see it gone.
-                known.remove(key);
+                forget(key);
             }
             case REPLACED -> {
                 apply(Change.DELETED, state, null, out);
@@ -464,9 +507,19 @@ public class GitRepoTracker {
     }
 
     private Instant nextTime(GitRepoKey key) {
-        Instant time = EventTimes.next(clock.instant(), lastEventTimes.get(key));
-        lastEventTimes.put(key, time);
+        Tracked entry = track(key);
+        Instant time = EventTimes.next(clock.instant(), entry.lastEventTime);
+        entry.lastEventTime = time;
         return time;
+    }
+
+    /** The GitRepo is deleted: its state goes, its last event time stays. */
+    private void forget(GitRepoKey key) {
+        Tracked entry = tracked.get(key);
+        if (entry != null) {
+            entry.state = null;
+            entry.recordedSource = null;
+        }
     }
 
     /**
@@ -474,7 +527,7 @@ public class GitRepoTracker {
      * it); {@code afterwards} (the state write) runs once the broker acknowledged it.
      */
     private void publish(GitRepoEvent event, Runnable afterwards, List<Outgoing> out) {
-        GitRepoState before = known.get(event.key());
+        GitRepoState before = known(event.key());
         updateKnown(event);
         out.add(new Outgoing(event, before, afterwards));
     }
@@ -505,16 +558,16 @@ public class GitRepoTracker {
 
     private void restore(Outgoing unsent) {
         GitRepoKey key = unsent.event().key();
-        GitRepoState now = known.get(key);
+        GitRepoState now = known(key);
         boolean unchangedSince = unsent.event() instanceof GitRepoEvent.Deleted ? now == null
                 : now != null && now.updated().equals(unsent.event().time());
         if (!unchangedSince) {
             return;
         }
         if (unsent.before() == null) {
-            known.remove(key);
+            forget(key);
         } else {
-            known.put(key, unsent.before());
+            track(key).state = unsent.before();
         }
     }
 
@@ -522,23 +575,23 @@ public class GitRepoTracker {
     private void updateKnown(GitRepoEvent event) {
         GitRepoKey key = event.key();
         Instant time = event.time();
-        GitRepoState state = known.get(key);
+        GitRepoState state = known(key);
         if (event instanceof GitRepoEvent.Added e) {
-            known.put(key, new GitRepoState(e.gitRepo(), e.generation(), e.forceSyncGeneration(), e.spec(),
-                    e.commit(), time));
+            track(key).state = new GitRepoState(e.gitRepo(), e.generation(), e.forceSyncGeneration(), e.spec(),
+                    e.commit(), time);
         } else if (event instanceof GitRepoEvent.SpecChanged e) {
-            known.put(key, new GitRepoState(e.gitRepo(), e.generation(), e.forceSyncGeneration(), e.spec(),
-                    e.commit(), time));
+            track(key).state = new GitRepoState(e.gitRepo(), e.generation(), e.forceSyncGeneration(), e.spec(),
+                    e.commit(), time);
         } else if (event instanceof GitRepoEvent.ForceSync e) {
-            known.put(key, new GitRepoState(e.gitRepo(), e.generation(), e.forceSyncGeneration(), e.spec(),
-                    e.commit(), time));
+            track(key).state = new GitRepoState(e.gitRepo(), e.generation(), e.forceSyncGeneration(), e.spec(),
+                    e.commit(), time);
         } else if (event instanceof GitRepoEvent.CommitDetected e) {
             if (state != null && owns(key) && state.gitRepo().uid().equals(e.gitRepo().uid())) {
-                known.put(key, new GitRepoState(state.gitRepo(), state.generation(), state.forceSyncGeneration(),
-                        state.spec(), e.commit(), time));
+                track(key).state = new GitRepoState(state.gitRepo(), state.generation(), state.forceSyncGeneration(),
+                        state.spec(), e.commit(), time);
             }
         } else if (event instanceof GitRepoEvent.Deleted) {
-            known.remove(key);
+            forget(key);
         }
     }
 }

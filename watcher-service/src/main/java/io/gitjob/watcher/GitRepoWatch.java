@@ -94,6 +94,8 @@ public class GitRepoWatch implements ResourceEventHandler<GitRepo> {
                 informer.itemStore(new TrimmedItemStore<>(GitRepo.class, CachedGitRepoTrim::trim,
                         client.getKubernetesSerialization()));
             }
+            // Nothing here asks for a namespace's GitRepos; Fabric8's index of them is a set entry per GitRepo.
+            informer.removeNamespaceIndex();
             informer.addEventHandler(this);
             // Started without waiting, and listing again for ever: an API server that is away or slow at start
             // (or later) must not stop the watcher; a rebuild waits for the first list (awaitSynced).

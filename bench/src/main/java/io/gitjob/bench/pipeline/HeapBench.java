@@ -43,7 +43,8 @@ import io.gitjob.sandbox.Trees;
  * (the watcher's informer keeps whole GitRepos, {@code gitjob.watcher.trim-cache=false}: the comparison),
  * {@code --warm-up=50} (GitRepos registered before the sizes, counted in them; 0 for none),
  * {@code --dump=dir} (a heap dump of the watcher, job-service and metrics-service at the largest size, live
- * objects only, to find who holds what).
+ * objects only, to find who holds what), {@code --every-series} (metrics-service also gets each GitRepo's Job
+ * series, from events published as job-service publishes them: {@link EverySeries}).
  */
 public final class HeapBench {
 
@@ -62,8 +63,11 @@ public final class HeapBench {
         boolean untrimmed = false;
         Path dumps = null;
         int warmUp = 50;
+        boolean everySeries = false;
         for (String arg : args) {
-            if (arg.startsWith("--dump=")) {
+            if (arg.equals("--every-series")) {
+                everySeries = true;
+            } else if (arg.startsWith("--dump=")) {
                 dumps = Path.of(arg.substring(arg.indexOf('=') + 1)).toAbsolutePath();
             } else if (arg.startsWith("--warm-up=")) {
                 warmUp = Integer.parseInt(arg.substring(arg.indexOf('=') + 1));
@@ -133,6 +137,8 @@ public final class HeapBench {
                 pids.put(s, HeapProbe.childRunning(s.module + "/target/quarkus-app/quarkus-run.jar")
                         .orElseThrow(() -> new IllegalStateException("no process of " + s.module)));
             }
+            EverySeries series = everySeries ? new EverySeries(sandbox.bootstrapServers(),
+                    "http://localhost:" + config.metricsPort) : null;
             Map<Integer, Map<Sandbox.Service, Long>> heap = new LinkedHashMap<>();
             progress("0 GitRepos: heap after a full GC");
             heap.put(0, heaps(pids));
@@ -155,6 +161,20 @@ public final class HeapBench {
                 registered = size;
                 progress(String.format("%d GitRepos: created in %.1f s", size, (System.nanoTime() - start) / 1e9));
                 awaitSettled(client, size, timeout, quiet);
+                if (series != null) {
+                    Map<String, GitRepo> byName = new java.util.HashMap<>();
+                    client.resources(GitRepo.class).inNamespace(Sandbox.NAMESPACE).list().getItems()
+                            .forEach(g -> byName.put(g.getMetadata().getName(), g));
+                    List<io.gitjob.events.GitRepoRef> refs = new ArrayList<>();
+                    for (int i = 0; i < size; i++) {
+                        GitRepo g = byName.get(name(i));
+                        refs.add(new io.gitjob.events.GitRepoRef(g.getMetadata().getNamespace(),
+                                g.getMetadata().getName(), g.getMetadata().getUid()));
+                    }
+                    series.publish(refs, from);
+                    series.awaitSeries(size, timeout);
+                    progress(size + " GitRepos: metrics-service shows every GitRepo's Job series");
+                }
                 progress(String.format("%d GitRepos: settled after %.1f s; heap after a full GC", size,
                         (System.nanoTime() - start) / 1e9));
                 heap.put(size, heaps(pids));

@@ -81,6 +81,8 @@ public class ClusterCache {
         // fields): only what DecisionFieldsTrim lists is kept.
         gitRepos.itemStore(new io.gitjob.support.TrimmedItemStore<>(GitRepo.class, DecisionFieldsTrim::trim,
                 client.getKubernetesSerialization()));
+        // Every read is by key or by GitRepo: Fabric8's namespace index would be a set entry per object for nothing.
+        gitRepos.removeNamespaceIndex();
         // Before the change is handed on: the reconcile it queues must find the write seen.
         gitRepos.addEventHandler(ClusterCache.<GitRepo>handler(g -> {
             GitRepoKey key = new GitRepoKey(g.getMetadata().getNamespace(), g.getMetadata().getName());
@@ -90,6 +92,7 @@ public class ClusterCache {
         jobs = shards.select(client.batch().v1().jobs().inAnyNamespace()
                 .withLabel(JobConventions.MANAGED_BY_LABEL, JobConventions.MANAGED_BY_VALUE))
                 .runnableInformer(resyncPeriod.toMillis());
+        jobs.removeNamespaceIndex();
         jobs.addIndexers(Map.of(BY_GITREPO, job -> ClusterCache.keyOf(job).map(k -> List.of(k.toString()))
                 .orElse(List.of())));
         jobs.addEventHandler(new ResourceEventHandler<>() {
@@ -126,6 +129,7 @@ public class ClusterCache {
         pods = client.pods().inAnyNamespace()
                 .withLabel(JobConventions.MANAGED_BY_LABEL, JobConventions.MANAGED_BY_VALUE)
                 .runnableInformer(resyncPeriod.toMillis());
+        pods.removeNamespaceIndex();
         pods.addIndexers(Map.of(BY_JOB, pod -> jobNameOf(pod).map(n -> List.of(pod.getMetadata().getNamespace()
                 + "/" + n)).orElse(List.of())));
         pods.addEventHandler(handler(ClusterCache::keyOf, jobChanged));
@@ -152,6 +156,7 @@ public class ClusterCache {
         SharedIndexInformer<T> informer = operation.inAnyNamespace()
                 .withLabel(JobConventions.MANAGED_BY_LABEL, JobConventions.MANAGED_BY_VALUE)
                 .runnableInformer(resyncPeriod.toMillis());
+        informer.removeNamespaceIndex(); // read by key only
         informer.exceptionHandler((started, t) -> retry(kind, t));
         prerequisites.put(kind, informer);
     }

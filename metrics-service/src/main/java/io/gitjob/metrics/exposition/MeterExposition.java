@@ -43,6 +43,9 @@ import io.prometheus.client.exporter.common.TextFormat;
  * the next and cannot be reproduced without reflection on private fields; Prometheus reads either, and a stable
  * order makes two scrapes comparable with diff.
  *
+ * <p>Gauge families kept outside the registry ({@link GaugeFamily}: Fleet's per-GitRepo status levels) are written
+ * among the meters' families, in the same name order and the same format; a meter of the same name is left out.
+ *
  * <p>HELP: Micrometer takes a family's description from the first meter registered under its name; the registry
  * does not say which that was, so this takes any meter's. The same as long as the meters of one name share their
  * description, as every meter gitjob registers does (one builder per name).
@@ -53,16 +56,24 @@ public final class MeterExposition {
     private final CollectorRegistry collectors;
     private final Set<String> hiddenSamples;
     private final boolean descriptions;
+    private final List<GaugeFamily> kept;
 
     /**
      * {@code config}: the registry's own (its HELP texts depend on it); {@code hiddenSamples}: sample names left
      * out, as {@code FleetCollectorRegistry} leaves them out.
      */
     public MeterExposition(PrometheusMeterRegistry registry, PrometheusConfig config, Set<String> hiddenSamples) {
+        this(registry, config, hiddenSamples, List.of());
+    }
+
+    /** @param kept gauge families kept outside the registry, written with the meters' families */
+    public MeterExposition(PrometheusMeterRegistry registry, PrometheusConfig config, Set<String> hiddenSamples,
+            List<? extends GaugeFamily> kept) {
         this.registry = registry;
         this.descriptions = config.descriptions();
         this.collectors = registry.getPrometheusRegistry();
         this.hiddenSamples = Set.copyOf(hiddenSamples);
+        this.kept = List.copyOf(kept);
     }
 
     /** Writes the whole exposition in {@code contentType} (one of {@link TextFormat}'s two). */
@@ -73,6 +84,8 @@ public final class MeterExposition {
         }
         NamingConvention convention = registry.config().namingConvention();
         Map<String, List<Meter>> families = new TreeMap<>();
+        Map<String, GaugeFamily> keptByName = new TreeMap<>();
+        kept.forEach(family -> keptByName.put(family.name(), family));
         Set<String> leftToCollectors = new HashSet<>();
         // The convention name is the same for every meter of one name, type and unit: computed once per name
         // (PrometheusNamingConvention builds and sanitizes a new String each time: one per meter otherwise).
@@ -85,7 +98,7 @@ public final class MeterExposition {
                 names.put(id.getName(), known);
             }
             String name = known.name;
-            if (leftToCollectors.contains(name)) {
+            if (leftToCollectors.contains(name) || keptByName.containsKey(name)) {
                 continue;
             }
             List<Meter> family = families.get(name);
@@ -106,10 +119,21 @@ public final class MeterExposition {
         PrometheusText text = new PrometheusText(out, openMetrics);
         FamilyWriter writer = new FamilyWriter(text, convention, descriptions, hiddenSamples);
         Set<String> writtenSampleNames = new HashSet<>();
+        java.util.Iterator<Map.Entry<String, GaugeFamily>> keptInOrder = keptByName.entrySet().iterator();
+        Map.Entry<String, GaugeFamily> nextKept = keptInOrder.hasNext() ? keptInOrder.next() : null;
         for (Map.Entry<String, List<Meter>> family : families.entrySet()) {
+            while (nextKept != null && nextKept.getKey().compareTo(family.getKey()) < 0) {
+                writer.write(nextKept.getValue());
+                nextKept = keptInOrder.hasNext() ? keptInOrder.next() : null;
+            }
             writer.write(family.getKey(), family.getValue());
             writtenSampleNames.addAll(FamilyWriter.sampleNames(family.getKey()));
         }
+        while (nextKept != null) {
+            writer.write(nextKept.getValue());
+            nextKept = keptInOrder.hasNext() ? keptInOrder.next() : null;
+        }
+        writtenSampleNames.addAll(keptByName.keySet());
         Predicate<String> rest = name -> !writtenSampleNames.contains(name) && !hiddenSamples.contains(name);
         if (openMetrics) {
             TextFormat.writeOpenMetrics100(out, collectors.filteredMetricFamilySamples(rest)); // ends with # EOF
@@ -202,6 +226,32 @@ public final class MeterExposition {
         private record Series(Meter meter, String[] values) {
         }
 
+        /** A kept gauge family: as a family of Micrometer gauges with these tags would be written. */
+        void write(GaugeFamily family) throws IOException {
+            String name = family.name();
+            if (hidden.contains(name)) {
+                return;
+            }
+            List<Kept> rows = new ArrayList<>();
+            family.forEachSeries((values, value) -> rows.add(new Kept(values, value)));
+            if (rows.isEmpty()) {
+                return; // no meter, no family: HELP and TYPE only come with a series
+            }
+            rows.sort((a, b) -> compareValues(a.values, b.values));
+            String[] names = family.labelNames();
+            String[] keys = new String[names.length];
+            for (int i = 0; i < keys.length; i++) {
+                keys[i] = convention.tagKey(names[i]);
+            }
+            text.header(name, name, "gauge", descriptions ? family.help() : " ");
+            for (Kept row : rows) {
+                text.sample(name, keys, row.values, null, null, row.value);
+            }
+        }
+
+        private record Kept(String[] values, double value) {
+        }
+
         private void writeTimers(String name, String help, String[] keys, Series[] series) throws IOException {
             boolean histogram = false;
             HistogramSnapshot[] snapshots = new HistogramSnapshot[series.length];
@@ -282,13 +332,17 @@ public final class MeterExposition {
         }
 
         private static int byTagValues(Series a, Series b) {
-            for (int i = 0, n = Math.min(a.values.length, b.values.length); i < n; i++) {
-                int c = a.values[i].compareTo(b.values[i]);
+            return compareValues(a.values, b.values);
+        }
+
+        private static int compareValues(String[] a, String[] b) {
+            for (int i = 0, n = Math.min(a.length, b.length); i < n; i++) {
+                int c = a[i].compareTo(b[i]);
                 if (c != 0) {
                     return c;
                 }
             }
-            return Integer.compare(a.values.length, b.values.length);
+            return Integer.compare(a.length, b.length);
         }
     }
 }

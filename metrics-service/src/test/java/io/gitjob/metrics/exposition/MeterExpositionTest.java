@@ -110,13 +110,100 @@ class MeterExpositionTest {
         }
     }
 
+    /**
+     * Fleet's status levels and the failed Jobs retained are not meters ({@link GaugeFamily}): written exactly as
+     * Micrometer writes gauges of the same name, description, tags and value, registered here as the recorder
+     * registered them before (one gauge per GitRepo and family).
+     */
+    @Test
+    void keptGaugesAreWhatMicrometersGaugesOfTheSameNameAndTagsWrite() throws IOException {
+        PrometheusMeterRegistry oracle = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT,
+                new FleetCollectorRegistry(), io.micrometer.core.instrument.Clock.SYSTEM);
+        String[] paths = { "deploy", "apps/web;apps/db", "quote \" backslash \\ newline \n é 日本" };
+        for (int i = 0; i < 30; i++) {
+            GitRepoRef r = ref(i);
+            String repo = "https://user:secret@git.example/r" + (i % 4) + ".git";
+            String shown = io.gitjob.events.UrlCredentials.redact(repo);
+            assertTrue(!shown.contains("secret"), shown);
+            io.gitjob.gitrepo.GitRepo g = gitRepo(r, repo, i % 5 == 0 ? null : "main", paths[i % 3], i);
+            metrics.gitRepoStatus(r, g);
+            double[] values = { i + 1, 0, i % 2, 1, 0, i, 0, 2, 3, i % 4 };
+            for (int k = 0; k < values.length; k++) {
+                FleetMetrics.StatusGauge gauge = FleetMetrics.GITREPO_STATUS_GAUGES.get(k);
+                double value = values[k];
+                Gauge.builder(gauge.name(), () -> value).description(gauge.help())
+                        .tags("name", r.name(), "namespace", r.namespace(),
+                                "repo", shown,
+                                "branch", i % 5 == 0 ? "" : "main", "paths", paths[i % 3])
+                        .register(oracle);
+            }
+            if (i % 3 != 0) {
+                metrics.failedJobsRetained(r, i % 7 + 1);
+                int failed = i % 7 + 1;
+                Gauge.builder(FleetMetrics.FAILED_JOBS_RETAINED, () -> failed)
+                        .description(FleetMetrics.FAILED_JOBS_RETAINED_HELP)
+                        .tags("name", r.name(), "namespace", r.namespace()).register(oracle);
+            }
+        }
+        MeterExposition withKept = new MeterExposition(registry, PrometheusConfig.DEFAULT,
+                FleetMetrics.HIDDEN_SAMPLES, metrics.gaugeFamilies());
+        for (boolean openMetrics : new boolean[] { false, true }) {
+            String format = openMetrics ? TextFormat.CONTENT_TYPE_OPENMETRICS_100 : TextFormat.CONTENT_TYPE_004;
+            StringWriter ours = new StringWriter();
+            withKept.write(ours, format);
+            ExpositionFamilies expected = ExpositionFamilies.of(oracle.scrape(format), openMetrics);
+            ExpositionFamilies actual = ExpositionFamilies.of(ours.toString(), openMetrics);
+            assertEquals(11, expected.families().size(), "the ten status levels and the failed Jobs retained");
+            expected.families().forEach((name, family) -> assertEquals(family, actual.families().get(name),
+                    format + ": family " + name));
+        }
+        // No series, no family: a GitRepo without readiness has none, as a name without meters has none.
+        for (int i = 0; i < 30; i++) {
+            metrics.removeGitRepoStatus(ref(i).key());
+            metrics.removeFailedJobsRetained(ref(i).key());
+        }
+        StringWriter none = new StringWriter();
+        withKept.write(none, TextFormat.CONTENT_TYPE_004);
+        assertTrue(!none.toString().contains("fleet_gitrepo_ready_clusters")
+                && !none.toString().contains(FleetMetrics.FAILED_JOBS_RETAINED), none.toString());
+    }
+
+    private static io.gitjob.gitrepo.GitRepo gitRepo(GitRepoRef r, String repo, String branch, String paths, int i) {
+        io.gitjob.gitrepo.GitRepo g = new io.gitjob.gitrepo.GitRepo();
+        g.getMetadata().setNamespace(r.namespace());
+        g.getMetadata().setName(r.name());
+        g.getMetadata().setUid(r.uid());
+        io.gitjob.gitrepo.GitRepoSpec spec = new io.gitjob.gitrepo.GitRepoSpec();
+        spec.setRepo(repo);
+        spec.setBranch(branch);
+        spec.setPaths(java.util.List.of(paths.split(";")));
+        g.setSpec(spec);
+        io.gitjob.gitrepo.ResourceCounts counts = new io.gitjob.gitrepo.ResourceCounts();
+        counts.setDesiredReady(i + 1);
+        counts.setModified(i % 2);
+        counts.setNotReady(1);
+        counts.setReady(i);
+        counts.setWaitApplied(2);
+        io.gitjob.gitrepo.GitRepoStatus status = new io.gitjob.gitrepo.GitRepoStatus();
+        status.setResourceCounts(counts);
+        status.setDesiredReadyClusters(3);
+        status.setReadyClusters(i % 4);
+        g.setStatus(status);
+        return g;
+    }
+
     @Test
     void familiesAndSeriesComeInNameAndTagValueOrder() throws IOException {
         for (int i = 0; i < 20; i++) {
             record(i);
+            metrics.gitRepoStatus(ref(i), gitRepo(ref(i), "https://git.example/r.git", "main", "deploy", i));
         }
+        exposition = new MeterExposition(registry, PrometheusConfig.DEFAULT, FleetMetrics.HIDDEN_SAMPLES,
+                metrics.gaugeFamilies());
         StringWriter ours = new StringWriter();
         exposition.write(ours, TextFormat.CONTENT_TYPE_004);
+        assertTrue(ours.toString().contains("# HELP fleet_gitrepo_ready_clusters ")
+                && ours.toString().contains("# HELP " + FleetMetrics.FAILED_JOBS_RETAINED + " "), "kept gauges in it");
         String previousFamily = "";
         for (String line : ours.toString().split("\n")) {
             if (line.startsWith("# HELP ")) {

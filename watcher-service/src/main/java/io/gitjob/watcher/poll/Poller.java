@@ -104,13 +104,23 @@ public class Poller {
     private ScheduledExecutorService scheduler;
     private ExecutorService fetchers;
 
-    /** One GitRepo's schedule, for the spec it was made for. */
+    /**
+     * One GitRepo's schedule, for the spec it was made for. Times are kept as nanoseconds since the epoch, not
+     * {@link Instant}s: an entry per GitRepo lives as long as the GitRepo is owned, and each Instant is 24 bytes.
+     */
     static final class Entry {
         final GitRepoRef ref;
         final RepoSpec spec;
-        volatile Instant due;
+        /** When the next poll is due ({@link #NEVER}: a GitRepo without polling, checked once). */
+        volatile long due;
         volatile boolean inFlight;
-        volatile StatusWrites.Written written;
+        /**
+         * The last status write (no {@link StatusWrites.Written} object and its Instant kept per GitRepo): its
+         * time, {@link #NEVER} before the first.
+         */
+        private volatile long writtenAt = NEVER;
+        private volatile boolean writtenOk;
+        private volatile String writtenMessage;
         /** The generations the last check of a disablePolling GitRepo was made for. */
         volatile long generation;
         volatile long forceSyncGeneration;
@@ -120,23 +130,56 @@ public class Poller {
         volatile boolean again;
         /** The poll in flight, or the next one, was asked for by a webhook (the commit's source in its event). */
         volatile boolean byWebhook;
-        /** ls-remotes that found the known commit, not yet published; kept when the schedule is replaced. */
-        Tally tally = new Tally();
+        /**
+         * ls-remotes that found the known commit, not yet published; kept when the schedule is replaced. Null while
+         * there are none. Only the poll or tally flush in flight changes it (never two at once, {@link #inFlight}).
+         */
+        volatile Tally tally;
 
         Entry(GitRepoState state, Instant due, StatusWrites.Written written) {
             this.ref = state.gitRepo();
             this.spec = state.spec();
-            this.due = due;
-            this.written = written;
+            this.due = nanos(due);
+            written(written);
             this.generation = state.generation();
             this.forceSyncGeneration = state.forceSyncGeneration();
         }
+
+        StatusWrites.Written written() {
+            long at = writtenAt;
+            return at == NEVER ? null
+                    : new StatusWrites.Written(writtenOk, writtenMessage, Instant.ofEpochSecond(0, at));
+        }
+
+        void written(StatusWrites.Written written) {
+            if (written == null) {
+                writtenAt = NEVER;
+                return;
+            }
+            writtenOk = written.ok();
+            writtenMessage = written.message();
+            writtenAt = nanos(written.at());
+        }
     }
 
-    /** The fetches of one GitRepo that found the same commit, since {@code since}; guarded by itself. */
+    private static final long NEVER = Long.MAX_VALUE;
+
+    static long nanos(Instant t) {
+        if (t.equals(Instant.MAX)) {
+            return NEVER;
+        }
+        return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
+    }
+
+    /**
+     * The fetches of one GitRepo that found the same commit: their durations and times (nanoseconds since the
+     * epoch) in two arrays. Made only while there are fetches to count (a GitRepo polled once an hour has none
+     * between its polls). Guarded by itself.
+     */
     static final class Tally {
-        final List<Double> seconds = new ArrayList<>();
-        final List<Instant> times = new ArrayList<>();
+        private double[] seconds;
+        private long[] times;
+        private int size;
         String commit;
         /**
          * The record being published: its id and how many of the first fetches it holds. Kept across tries, so a
@@ -147,7 +190,56 @@ public class Poller {
         int pendingCount;
 
         synchronized boolean due(Instant now, Duration period) {
-            return !seconds.isEmpty() && !now.isBefore(times.get(0).plus(period));
+            return size > 0 && nanos(now) - times[0] >= period.toNanos();
+        }
+
+        int size() {
+            return size;
+        }
+
+        void add(double fetchSeconds, Instant at) {
+            if (seconds == null) {
+                seconds = new double[4];
+                times = new long[4];
+            } else if (size == seconds.length) {
+                seconds = java.util.Arrays.copyOf(seconds, size * 2);
+                times = java.util.Arrays.copyOf(times, size * 2);
+            }
+            seconds[size] = fetchSeconds;
+            times[size] = nanos(at);
+            size++;
+        }
+
+        /** Drops the fetch at {@code index}. */
+        void remove(int index) {
+            System.arraycopy(seconds, index + 1, seconds, index, size - index - 1);
+            System.arraycopy(times, index + 1, times, index, size - index - 1);
+            size--;
+        }
+
+        /** Drops the first {@code n} fetches; the arrays go with the last one. */
+        void dropFirst(int n) {
+            if (n >= size) {
+                seconds = null;
+                times = null;
+                size = 0;
+                return;
+            }
+            System.arraycopy(seconds, n, seconds, 0, size - n);
+            System.arraycopy(times, n, times, 0, size - n);
+            size -= n;
+        }
+
+        List<Double> firstSeconds(int n) {
+            List<Double> first = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                first.add(seconds[i]);
+            }
+            return List.copyOf(first);
+        }
+
+        Instant firstTime() {
+            return Instant.ofEpochSecond(0, times[0]);
         }
     }
 
@@ -179,7 +271,7 @@ public class Poller {
                 entry.again = true; // taken by the poll's end (finish), under the same lock
                 return;
             }
-            entry.due = clock.instant();
+            entry.due = nanos(clock.instant());
         }
         ScheduledExecutorService s = scheduler;
         if (s != null) {
@@ -203,7 +295,7 @@ public class Poller {
                 if (entry == null || !entry.ref.uid().equals(state.gitRepo().uid())
                         || !sameSchedule(entry.spec, state.spec())) {
                     Entry replaced = entry;
-                    entry = new Entry(state, now, replaced == null ? null : replaced.written);
+                    entry = new Entry(state, now, replaced == null ? null : replaced.written());
                     if (replaced != null && replaced.ref.uid().equals(state.gitRepo().uid())) {
                         entry.tally = replaced.tally; // its fetches were made: still counted
                     }
@@ -216,15 +308,16 @@ public class Poller {
                     entry.generation = state.generation();
                     entry.forceSyncGeneration = state.forceSyncGeneration();
                     entry.failures = 0;
-                    entry.due = now;
+                    entry.due = nanos(now);
                 }
                 Entry next = entry;
                 synchronized (next) {
                     if (next.inFlight) {
                         continue;
                     }
-                    if (now.isBefore(next.due)) {
-                        if (next.tally.due(now, tallyInterval)) {
+                    if (nanos(now) < next.due) {
+                        Tally tally = next.tally;
+                        if (tally != null && tally.due(now, tallyInterval)) {
                             // A GitRepo polled less often than the tally period (webhooks, a long interval) or
                             // not at all any more has its fetches published all the same.
                             next.inFlight = true;
@@ -335,9 +428,9 @@ public class Poller {
         synchronized (entry) {
             if (entry.again) {
                 entry.again = false;
-                entry.due = clock.instant();
+                entry.due = nanos(clock.instant());
             } else if (due != null) {
-                entry.due = due;
+                entry.due = nanos(due);
             }
             entry.inFlight = false;
         }
@@ -369,23 +462,25 @@ public class Poller {
             return;
         }
         Tally tally = entry.tally;
+        if (tally == null) {
+            tally = new Tally();
+            tally.commit = commit;
+            entry.tally = tally;
+        }
         synchronized (tally) {
             if (!commit.equals(tally.commit)) {
                 publish(entry, tally); // another commit's: published under it first (dropped if that fails)
-                tally.seconds.clear();
-                tally.times.clear();
+                tally.dropFirst(tally.size());
                 tally.pendingId = null;
                 tally.commit = commit;
             }
-            if (tally.seconds.size() >= TALLY_LIMIT) {
-                if (tally.pendingCount >= tally.seconds.size()) {
+            if (tally.size() >= TALLY_LIMIT) {
+                if (tally.pendingCount >= tally.size()) {
                     return; // the broker has been away for a thousand polls: this one goes uncounted
                 }
-                tally.seconds.remove(tally.pendingCount);
-                tally.times.remove(tally.pendingCount);
+                tally.remove(tally.pendingCount);
             }
-            tally.seconds.add(seconds);
-            tally.times.add(at);
+            tally.add(seconds, at);
             if (tally.due(clock.instant(), tallyInterval)) {
                 publish(entry, tally);
             }
@@ -403,6 +498,9 @@ public class Poller {
 
     private void publishTallyNow(Entry entry) {
         Tally tally = entry.tally;
+        if (tally == null) {
+            return;
+        }
         synchronized (tally) {
             publish(entry, tally);
         }
@@ -410,21 +508,23 @@ public class Poller {
 
     /** Under the tally's lock. What it held is cleared when published or stale (the GitRepo gone, not owned). */
     private void publish(Entry entry, Tally tally) {
-        if (tally.seconds.isEmpty()) {
+        if (tally.size() == 0) {
             return;
         }
         if (tally.pendingId == null) {
             tally.pendingId = java.util.UUID.randomUUID().toString();
-            tally.pendingCount = tally.seconds.size();
+            tally.pendingCount = tally.size();
         }
         int n = tally.pendingCount;
         try {
-            tracker.headUnchanged(entry.ref, tally.pendingId, tally.commit, tally.times.get(0),
-                    List.copyOf(tally.seconds.subList(0, n)));
-            tally.seconds.subList(0, n).clear();
-            tally.times.subList(0, n).clear();
+            tracker.headUnchanged(entry.ref, tally.pendingId, tally.commit, tally.firstTime(),
+                    tally.firstSeconds(n));
+            tally.dropFirst(n);
             tally.pendingId = null;
             tally.pendingCount = 0;
+            if (tally.size() == 0 && entry.tally == tally) {
+                entry.tally = null; // nothing left to count: a GitRepo polled rarely keeps no tally between polls
+            }
         } catch (PublishFailedException e) {
             LOG.warnf("Could not publish the fetch tally of %s (%s); tried again later", entry.ref.key(),
                     e.getMessage());
@@ -435,17 +535,18 @@ public class Poller {
 
     private void writeStatus(Entry entry, Instant triggered, boolean ok, String message, boolean detected) {
         Instant now = clock.instant();
-        if (detected && entry.written != null && entry.written.ok()) {
+        StatusWrites.Written last = entry.written();
+        if (detected && last != null && last.ok()) {
             // The commit's own write set lastPollingTriggered, and GitPolling is True already: one write a commit.
-            entry.written = new StatusWrites.Written(true, "", now);
+            entry.written(new StatusWrites.Written(true, "", now));
             return;
         }
-        if (!StatusWrites.due(entry.written, ok, message, detected, now, statusRefresh)) {
+        if (!StatusWrites.due(last, ok, message, detected, now, statusRefresh)) {
             return;
         }
         try {
             status.polled(entry.ref, triggered, ok, message);
-            entry.written = new StatusWrites.Written(ok, message, now);
+            entry.written(new StatusWrites.Written(ok, message, now));
         } catch (RuntimeException e) {
             LOG.warnf("Could not write the polling status of %s: %s", entry.ref.key(), e.getMessage());
         }
