@@ -58,6 +58,7 @@ public final class GitJobMetrics implements AutoCloseable {
     private final GitRepoStatusGauges statusGauges;
     private final DeletedGitRepos deleted;
     private final TtlScheduler<GitRepoKey> ttlHeap;
+    private final List<io.gitjob.metrics.exposition.GaugeFamily> gaugeFamilies;
 
     /** Partitions this replica consumes; events from any other one (left over from a rebalance) are ignored. */
     private final Set<TopicPartition> owned = new HashSet<>();
@@ -117,6 +118,9 @@ public final class GitJobMetrics implements AutoCloseable {
         this.statusGauges = new GitRepoStatusGauges();
         this.deleted = new DeletedGitRepos(deletedMaxEntries, deletedMaxAge, clock);
         this.ttlHeap = new TtlScheduler<>(clock, this::onExpiry);
+        List<io.gitjob.metrics.exposition.GaugeFamily> families = new java.util.ArrayList<>(statusGauges.families());
+        families.add(failedJobs);
+        this.gaugeFamilies = List.copyOf(families);
     }
 
     /** Starts the thread that removes short-lived gauges on time. */
@@ -520,9 +524,7 @@ public final class GitJobMetrics implements AutoCloseable {
      * retained), for the exposition to write with the meters ({@code MeterExposition}).
      */
     public List<io.gitjob.metrics.exposition.GaugeFamily> gaugeFamilies() {
-        List<io.gitjob.metrics.exposition.GaugeFamily> families = new java.util.ArrayList<>(statusGauges.families());
-        families.add(failedJobs);
-        return families;
+        return gaugeFamilies;
     }
 
     public MeterRegistry registry() {

@@ -38,12 +38,14 @@ final class GitRepoStatusGauges {
             FleetMetrics.LABEL_NAMESPACE, FleetMetrics.LABEL_PATHS, FleetMetrics.LABEL_REPO };
 
     private final Map<GitRepoKey, Levels> byGitRepo = new ConcurrentHashMap<>();
-    private final List<GaugeFamily> families = new ArrayList<>();
+    private final List<GaugeFamily> families;
 
     GitRepoStatusGauges() {
+        List<GaugeFamily> all = new ArrayList<>();
         for (int i = 0; i < FleetMetrics.GITREPO_STATUS_GAUGES.size(); i++) {
-            families.add(new Family(FleetMetrics.GITREPO_STATUS_GAUGES.get(i), i));
+            all.add(new Family(FleetMetrics.GITREPO_STATUS_GAUGES.get(i), i));
         }
+        families = List.copyOf(all);
     }
 
     /** Sets the GitRepo's gauges from its status; removes them when the status has no readiness. */

@@ -135,10 +135,8 @@ public class GitRepoTracker {
      * one may be newer (a webhook taken by another replica), and the next poll settles it.
      */
     public void recordIfMissing(GitRepo gitRepo) {
-        var annotations = gitRepo.getMetadata().getAnnotations();
-        String source = annotations == null ? null : annotations.get(PolledSource.ANNOTATION);
         GitRepoKey key = GitRepoEventFactory.ref(gitRepo).key();
-        recordSource(key, source);
+        recordSource(key, polledSource(gitRepo));
         var status = gitRepo.getStatus();
         if (status != null && status.getPollingCommit() != null && !status.getPollingCommit().isBlank()) {
             return;
@@ -239,8 +237,7 @@ public class GitRepoTracker {
             if (!partitions.contains(key.partition(partitionCount))) {
                 continue;
             }
-            var annotations = gitRepo.getMetadata().getAnnotations();
-            String source = annotations == null ? null : annotations.get(PolledSource.ANNOTATION);
+            String source = polledSource(gitRepo);
             if (source != null) {
                 sources.put(key, source);
             }
@@ -322,6 +319,12 @@ public class GitRepoTracker {
         if (entry != null && entry.state != null) {
             entry.recordedSource = source == null ? null : source.intern();
         }
+    }
+
+    /** The source the GitRepo's status shows its pollingCommit resolved from (the PolledSource annotation). */
+    private static String polledSource(GitRepo gitRepo) {
+        var annotations = gitRepo.getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(PolledSource.ANNOTATION);
     }
 
     private synchronized String recordedSource(GitRepoKey key) {

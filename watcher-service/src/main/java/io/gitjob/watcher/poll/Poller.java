@@ -3,7 +3,6 @@ package io.gitjob.watcher.poll;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -231,11 +230,7 @@ public class Poller {
         }
 
         List<Double> firstSeconds(int n) {
-            List<Double> first = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                first.add(seconds[i]);
-            }
-            return List.copyOf(first);
+            return java.util.Arrays.stream(seconds, 0, n).boxed().toList();
         }
 
         Instant firstTime() {
