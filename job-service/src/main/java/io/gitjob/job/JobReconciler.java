@@ -278,9 +278,9 @@ public class JobReconciler {
             queue.addAfter(key, Duration.ofSeconds(1));
             return;
         }
-        Optional<GitRepo> cachedGitRepo = cache.gitRepo(key);
-        var cachedJobs = cache.jobsOf(key);
-        OwnWrites.Wait behind = cache.ownWrites().waitFor(key, cachedGitRepo, cachedJobs);
+        OwnWrites.Observed observed = cache.ownWrites().observe(key, () -> cache.gitRepo(key),
+                () -> cache.jobsOf(key));
+        OwnWrites.Wait behind = observed.behind();
         if (behind.remaining().isPresent()) {
             // The informer's event of the write queues it sooner; this is for a write it never shows as such.
             LOG.debugf("%s: the caches do not show job-service's last write yet", key);
@@ -290,8 +290,8 @@ public class JobReconciler {
         if (behind.gaveUp()) {
             LOG.infof("%s: the caches did not show job-service's last write in time; deciding on a fresh read", key);
         }
-        Optional<GitRepo> gitRepo = behind.gaveUp() ? fresh.gitRepo(key) : cachedGitRepo;
-        var jobs = behind.gaveUp() ? fresh.jobsOf(key) : cachedJobs;
+        Optional<GitRepo> gitRepo = behind.gaveUp() ? fresh.gitRepo(key) : observed.gitRepo();
+        var jobs = behind.gaveUp() ? fresh.jobsOf(key) : observed.jobs();
         String trigger = triggerOf(key);
         Instant now = Instant.now();
         Optional<GitRepoView> view = ClusterState.view(gitRepo, modes::of);

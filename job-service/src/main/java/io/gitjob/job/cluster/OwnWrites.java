@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.gitjob.events.GitRepoKey;
@@ -50,6 +51,13 @@ public final class OwnWrites {
 
     /** What {@link #waitFor} found: how long to wait still (empty: decide now), and whether it gave up waiting. */
     public record Wait(Optional<Duration> remaining, boolean gaveUp) {
+    }
+
+    /**
+     * What {@link #observe} found: how far behind the caches are, and the caches as read once nothing was left to wait for (null
+     * otherwise, and when it gave up waiting: the decision is then taken on a fresh read).
+     */
+    public record Observed(Wait behind, Optional<GitRepo> gitRepo, List<Job> jobs) {
     }
 
     private static final String GITREPO = "";
@@ -197,6 +205,21 @@ public final class OwnWrites {
         });
         return new Wait(longest[0] == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(longest[0])),
                 longest[0] == 0 && untrusted.containsKey(key));
+    }
+
+    /**
+     * The caches as a decision may take them: read again once {@link #waitFor} found every write shown. A read made
+     * before the check may be older than a write the check finds seen: the informer puts an object in its store
+     * before its handler tells {@link #seenGitRepo}, so the write can be marked seen between the two, and a
+     * decision on the older read would not see it (a Job it created "not recorded" and adopted, its creation
+     * published twice). Only a read after the check is sure to show all it found.
+     */
+    public Observed observe(GitRepoKey key, Supplier<Optional<GitRepo>> gitRepo, Supplier<List<Job>> jobs) {
+        Wait wait = waitFor(key, gitRepo.get(), jobs.get());
+        if (wait.remaining().isPresent() || wait.gaveUp()) {
+            return new Observed(wait, null, null);
+        }
+        return new Observed(wait, gitRepo.get(), jobs.get());
     }
 
     /** A decision on a fresh read was taken: the caches are trusted again for this GitRepo. */

@@ -95,6 +95,44 @@ class OwnWritesTest {
         assertEquals(0, writes.pendingGitRepos(), "nothing kept once given up");
     }
 
+    /**
+     * The CI failure of 2026-12-03 (theSameEventDeliveredThreeTimesMakesOneJob): the informer put the status
+     * write in its store and told it seen just after the reconcile had read its store. A decision on that read
+     * took the Job just created for one whose creation was not recorded, and published its creation again.
+     */
+    @Test
+    void theDecisionIsTakenOnACacheReadAfterTheWriteWasFoundShown() {
+        writes.createdJob(KEY, job("app-1", "5", false));
+        writes.writingGitRepo(KEY);
+        writes.wroteGitRepo(KEY, gitRepo("12"));
+        java.util.concurrent.atomic.AtomicReference<GitRepo> store = new java.util.concurrent.atomic.AtomicReference<>(
+                gitRepo("11"));
+        java.util.function.Supplier<Optional<GitRepo>> read = () -> {
+            GitRepo got = store.get();
+            if (got.getMetadata().getResourceVersion().equals("11")) {
+                // The informer, right after this read: its store first, then its handler.
+                store.set(gitRepo("12"));
+                writes.seenGitRepo(KEY, "12");
+            }
+            return Optional.of(got);
+        };
+
+        OwnWrites.Observed observed = writes.observe(KEY, read, () -> List.of(job("app-1", "5", false)));
+
+        assertEquals(Optional.empty(), observed.behind().remaining(), "the write was seen: nothing to wait for");
+        assertEquals("12", observed.gitRepo().orElseThrow().getMetadata().getResourceVersion(),
+                "the decision's GitRepo shows the write");
+        assertEquals(List.of("app-1"), observed.jobs().stream().map(j -> j.getMetadata().getName()).toList());
+    }
+
+    @Test
+    void nothingIsReadForADecisionWhileAWriteIsAwaited() {
+        writes.wroteGitRepo(KEY, gitRepo("12"));
+        OwnWrites.Observed observed = writes.observe(KEY, () -> Optional.of(gitRepo("11")), List::of);
+        assertTrue(observed.behind().remaining().isPresent());
+        assertEquals(null, observed.gitRepo());
+    }
+
     private static GitRepo gitRepo(String resourceVersion) {
         GitRepo gitRepo = new GitRepo();
         gitRepo.setMetadata(new ObjectMetaBuilder().withNamespace("ns").withName("app")
