@@ -430,6 +430,9 @@ class JobLifecycleTest {
             GitRepo gitRepo) {
         awaitProcessed(kafka, gitRepo);
         jobEvents.awaitEvent(GitJobEvent.JobCreated.class, e -> e.jobName().equals(jobName), WAIT);
+        // Everything job-service published so far is read before counting: a second creation record (the
+        // 2026-12-03 CI failure, a Job adopted on a cache read too early) may still be on its way.
+        awaitEverythingPublished(kafka, jobEvents, gitRepo);
         return jobEvents.seen().stream().filter(r -> isType(r, "io.gitjob.gitjob.created"))
                 .map(r -> EventCodec.decode(r.value(), GitJobEvent.class))
                 .filter(e -> e.jobName().equals(jobName)).count();

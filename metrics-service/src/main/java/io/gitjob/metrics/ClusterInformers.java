@@ -85,6 +85,8 @@ public class ClusterInformers {
                 .withIndexers(Map.of(BY_GITREPO, job -> JobConventions.gitRepoOf(job)
                         .map(r -> List.of(r.key().toString())).orElse(List.of())))
                 .runnableInformer(0);
+        // Counted from, never written: a failed Job kept for troubleshooting is cached as its phase and owner only.
+        j.itemStore(new TrimmedItemStore<>(Job.class, FailedJobFieldsTrim::trim, client.getKubernetesSerialization()));
         j.removeNamespaceIndex();
         j.addEventHandler(new JobChanges());
         j.exceptionHandler((started, t) -> retry("Job", t));

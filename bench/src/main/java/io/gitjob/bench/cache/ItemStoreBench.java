@@ -6,12 +6,19 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.gitjob.gitrepo.GitRepo;
 import io.gitjob.gitrepo.GitRepoCondition;
 import io.gitjob.gitrepo.GitRepoSpec;
 import io.gitjob.gitrepo.GitRepoStatus;
 import io.gitjob.job.cluster.DecisionFieldsTrim;
+import io.gitjob.job.decision.Action;
+import io.gitjob.job.template.JobFactory;
+import io.gitjob.job.template.PodTemplate;
+import io.gitjob.metrics.FailedJobFieldsTrim;
 import io.gitjob.support.TrimmedItemStore;
 import io.gitjob.watcher.CachedGitRepoTrim;
 
@@ -19,7 +26,8 @@ import io.gitjob.watcher.CachedGitRepoTrim;
  * What service-support's {@link TrimmedItemStore} costs in CPU: a put (trim, JSON, deflate, and the old copy read
  * back, as the informer asks for it) and a get (inflate, JSON) of a GitRepo shaped like the heap benchmark's
  * (paused, polled, with Fleet's finalizer, conditions and readiness), with the watcher's and job-service's trims,
- * and the bytes a packed GitRepo takes. Command:
+ * and the bytes a packed GitRepo takes; then a failed Job kept for troubleshooting, whole and as metrics-service's
+ * Job cache keeps it. Command:
  * {@code java -cp "$PWD/bench/target/classes:$(cat bench/target/runtime-classpath.txt)" io.gitjob.bench.cache.ItemStoreBench [GitRepos]}
  * (default 5,000), after {@code ./mvnw -B -ntp -q install -DskipTests}.
  */
@@ -40,6 +48,55 @@ public final class ItemStoreBench {
         System.out.printf("%-14s %10s %10s %14s%n", "trim", "put µs", "get µs", "packed B/GitRepo");
         run("watcher", CachedGitRepoTrim::trim, gitRepos, serialization);
         run("job-service", DecisionFieldsTrim::trim, gitRepos, serialization);
+        failedJobs(gitRepos, serialization);
+    }
+
+    /**
+     * A failed Job as job-service makes it (its Pod template from job-service's own factory), kept for
+     * troubleshooting: what a whole one costs on the heap (the heap used before and after holding one per GitRepo,
+     * after a GC: an estimate) against what metrics-service's Job cache keeps of it, packed.
+     */
+    private static void failedJobs(List<GitRepo> gitRepos, KubernetesSerialization serialization) {
+        JobFactory factory = new JobFactory(PodTemplate.load(null));
+        List<Job> jobs = new ArrayList<>();
+        for (GitRepo g : gitRepos) {
+            Job job = factory.build(g, new Action.CreateJob(g.getMetadata().getName() + "-0123456789",
+                    g.getStatus().getPollingCommit(), 1, 0));
+            job.getMetadata().setUid(g.getMetadata().getUid().replace("00000000-", "11111111-"));
+            job.getMetadata().setResourceVersion(g.getMetadata().getResourceVersion() + "1");
+            job.getMetadata().setCreationTimestamp("2026-12-02T17:02:00Z");
+            job.setStatus(new JobStatusBuilder().withFailed(1).withStartTime("2026-12-02T17:02:00Z")
+                    .withConditions(new JobConditionBuilder().withType("FailureTarget").withStatus("True")
+                            .withReason("BackoffLimitExceeded").withMessage("Job has reached the specified backoff limit")
+                            .withLastProbeTime("2026-12-02T17:02:09Z").withLastTransitionTime("2026-12-02T17:02:09Z")
+                            .build(), new JobConditionBuilder().withType("Failed").withStatus("True")
+                            .withReason("BackoffLimitExceeded").withMessage("Job has reached the specified backoff limit")
+                            .withLastProbeTime("2026-12-02T17:02:09Z").withLastTransitionTime("2026-12-02T17:02:09Z")
+                            .build())
+                    .build());
+            jobs.add(job);
+        }
+        int json = serialization.asJson(jobs.get(jobs.size() / 2)).length();
+        // Each Job parsed from its JSON, as an informer holds what it read, and only those held.
+        List<String> texts = new ArrayList<>(jobs.size());
+        jobs.forEach(j -> texts.add(serialization.asJson(j)));
+        jobs.clear();
+        long before = usedAfterGc();
+        List<Job> held = new ArrayList<>(texts.size());
+        texts.forEach(t -> held.add(serialization.unmarshal(t, Job.class)));
+        long whole = (usedAfterGc() - before) / held.size();
+        TrimmedItemStore<Job> store = new TrimmedItemStore<>(Job.class, FailedJobFieldsTrim::trim, serialization);
+        held.forEach(j -> store.put(store.getKey(j), j));
+        long packed = store.keySet().mapToLong(store::packedSize).sum() / held.size();
+        System.out.printf("failed Job: %d bytes of JSON; whole on the heap about %d B; metrics-service's cache %d B"
+                + " packed%n", json, whole, packed);
+    }
+
+    private static long usedAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     private static void run(String name, UnaryOperator<GitRepo> trim, List<GitRepo> gitRepos,

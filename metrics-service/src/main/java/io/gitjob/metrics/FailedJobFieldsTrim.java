@@ -1,0 +1,86 @@
+package io.gitjob.metrics;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
+import io.gitjob.gitrepo.GitRepo;
+
+/**
+ * What metrics-service's Job informer keeps of each Job (through {@link io.gitjob.support.TrimmedItemStore}): only
+ * what {@link FailedJobsLevel} counts from. The GitRepo that controls it (its controller owner reference), the
+ * phase ({@link io.gitjob.gitrepo.JobPhase}: the succeeded, failed and active counts, the completion time, each
+ * condition's type and status, the backoff limit), and the name, namespace, uid and resourceVersion the informer
+ * keys and compares by. A failed Job is kept in the cluster for troubleshooting, so this cache holds one per
+ * failing GitRepo for as long as it is kept; whole, most of it would be its Pod template, which nothing here reads.
+ */
+public final class FailedJobFieldsTrim {
+
+    private FailedJobFieldsTrim() {
+    }
+
+    /** A new Job with only the fields above; {@code job} is left as it is. */
+    public static Job trim(Job job) {
+        Job kept = new Job();
+        ObjectMeta m = job.getMetadata();
+        ObjectMeta meta = new ObjectMeta();
+        if (m != null) {
+            meta.setName(m.getName());
+            meta.setNamespace(m.getNamespace());
+            meta.setUid(m.getUid());
+            meta.setResourceVersion(m.getResourceVersion());
+            meta.setOwnerReferences(controllers(m.getOwnerReferences()));
+        }
+        kept.setMetadata(meta);
+        if (job.getSpec() != null) {
+            JobSpec spec = new JobSpec();
+            spec.setBackoffLimit(job.getSpec().getBackoffLimit());
+            kept.setSpec(spec);
+        }
+        JobStatus s = job.getStatus();
+        if (s != null) {
+            JobStatus status = new JobStatus();
+            status.setSucceeded(s.getSucceeded());
+            status.setFailed(s.getFailed());
+            status.setActive(s.getActive());
+            status.setCompletionTime(s.getCompletionTime());
+            if (s.getConditions() != null) {
+                List<JobCondition> conditions = new ArrayList<>(s.getConditions().size());
+                for (JobCondition c : s.getConditions()) {
+                    JobCondition condition = new JobCondition();
+                    condition.setType(c.getType());
+                    condition.setStatus(c.getStatus());
+                    conditions.add(condition);
+                }
+                status.setConditions(conditions);
+            }
+            kept.setStatus(status);
+        }
+        return kept;
+    }
+
+    /** The GitRepo owner references that say they are the controller: the only ones counted by. */
+    private static List<OwnerReference> controllers(List<OwnerReference> references) {
+        List<OwnerReference> kept = new ArrayList<>(1);
+        if (references != null) {
+            for (OwnerReference o : references) {
+                if (GitRepo.KIND.equals(o.getKind()) && GitRepo.API_VERSION.equals(o.getApiVersion())
+                        && Boolean.TRUE.equals(o.getController())) {
+                    OwnerReference ref = new OwnerReference();
+                    ref.setApiVersion(o.getApiVersion());
+                    ref.setKind(o.getKind());
+                    ref.setName(o.getName());
+                    ref.setUid(o.getUid());
+                    ref.setController(true);
+                    kept.add(ref);
+                }
+            }
+        }
+        return kept;
+    }
+}
