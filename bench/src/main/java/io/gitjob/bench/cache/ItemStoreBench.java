@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
@@ -15,6 +17,7 @@ import io.gitjob.gitrepo.GitRepoCondition;
 import io.gitjob.gitrepo.GitRepoSpec;
 import io.gitjob.gitrepo.GitRepoStatus;
 import io.gitjob.job.cluster.DecisionFieldsTrim;
+import io.gitjob.job.cluster.JobCacheTrim;
 import io.gitjob.job.decision.Action;
 import io.gitjob.job.template.JobFactory;
 import io.gitjob.job.template.PodTemplate;
@@ -85,11 +88,42 @@ public final class ItemStoreBench {
         List<Job> held = new ArrayList<>(texts.size());
         texts.forEach(t -> held.add(serialization.unmarshal(t, Job.class)));
         long whole = (usedAfterGc() - before) / held.size();
-        TrimmedItemStore<Job> store = new TrimmedItemStore<>(Job.class, FailedJobFieldsTrim::trim, serialization);
-        held.forEach(j -> store.put(store.getKey(j), j));
-        long packed = store.keySet().mapToLong(store::packedSize).sum() / held.size();
-        System.out.printf("failed Job: %d bytes of JSON; whole on the heap about %d B; metrics-service's cache %d B"
-                + " packed%n", json, whole, packed);
+        System.out.printf("failed Job: %d bytes of JSON; whole on the heap about %d B; packed: metrics-service's"
+                + " cache %d B, job-service's %d B%n", json, whole,
+                packed(held, FailedJobFieldsTrim::trim, Job.class, serialization),
+                packed(held, JobCacheTrim::job, Job.class, serialization));
+        // Its Pod, as the Job controller makes it from the template, failed as the kubelet reports it.
+        List<String> podTexts = new ArrayList<>(held.size());
+        for (Job job : held) {
+            Pod pod = new PodBuilder().withNewMetadata().withNamespace(job.getMetadata().getNamespace())
+                    .withName(job.getMetadata().getName() + "-x7k2p").withUid(job.getMetadata().getUid() + "p")
+                    .withResourceVersion(job.getMetadata().getResourceVersion() + "2")
+                    .withCreationTimestamp("2026-12-02T17:02:00Z")
+                    .withLabels(job.getSpec().getTemplate().getMetadata() == null ? Map.of()
+                            : job.getSpec().getTemplate().getMetadata().getLabels())
+                    .endMetadata().withSpec(job.getSpec().getTemplate().getSpec()).withNewStatus().withPhase("Failed")
+                    .addNewContainerStatus().withName("fleet").withImage("rancher/fleet:v0.16.1").withNewState()
+                    .withNewTerminated().withExitCode(1).withReason("Error")
+                    .withMessage("apply failed: bundle deploy: no such path").endTerminated().endState()
+                    .endContainerStatus().endStatus().build();
+            podTexts.add(serialization.asJson(pod));
+        }
+        held.clear();
+        texts.clear();
+        before = usedAfterGc();
+        List<Pod> heldPods = new ArrayList<>(podTexts.size());
+        podTexts.forEach(t -> heldPods.add(serialization.unmarshal(t, Pod.class)));
+        long wholePod = (usedAfterGc() - before) / heldPods.size();
+        System.out.printf("its failed Pod: %d bytes of JSON; whole on the heap about %d B; job-service's cache %d B"
+                + " packed%n", podTexts.get(0).length(), wholePod,
+                packed(heldPods, JobCacheTrim::pod, Pod.class, serialization));
+    }
+
+    private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> long packed(List<T> objects,
+            UnaryOperator<T> trim, Class<T> type, KubernetesSerialization serialization) {
+        TrimmedItemStore<T> store = new TrimmedItemStore<>(type, trim, serialization);
+        objects.forEach(o -> store.put(store.getKey(o), o));
+        return store.keySet().mapToLong(store::packedSize).sum() / objects.size();
     }
 
     private static long usedAfterGc() {

@@ -92,6 +92,9 @@ public class ClusterCache {
         jobs = shards.select(client.batch().v1().jobs().inAnyNamespace()
                 .withLabel(JobConventions.MANAGED_BY_LABEL, JobConventions.MANAGED_BY_VALUE))
                 .runnableInformer(resyncPeriod.toMillis());
+        // A failed Job and its Pod stay for troubleshooting: cached without the template and spec nothing reads.
+        jobs.itemStore(new io.gitjob.support.TrimmedItemStore<>(Job.class, JobCacheTrim::job,
+                client.getKubernetesSerialization()));
         jobs.removeNamespaceIndex();
         jobs.addIndexers(Map.of(BY_GITREPO, job -> ClusterCache.keyOf(job).map(k -> List.of(k.toString()))
                 .orElse(List.of())));
@@ -129,6 +132,8 @@ public class ClusterCache {
         pods = client.pods().inAnyNamespace()
                 .withLabel(JobConventions.MANAGED_BY_LABEL, JobConventions.MANAGED_BY_VALUE)
                 .runnableInformer(resyncPeriod.toMillis());
+        pods.itemStore(new io.gitjob.support.TrimmedItemStore<>(Pod.class, JobCacheTrim::pod,
+                client.getKubernetesSerialization()));
         pods.removeNamespaceIndex();
         pods.addIndexers(Map.of(BY_JOB, pod -> jobNameOf(pod).map(n -> List.of(pod.getMetadata().getNamespace()
                 + "/" + n)).orElse(List.of())));
