@@ -27,14 +27,9 @@ public final class FailedJobFieldsTrim {
     /** A new Job with only the fields above; {@code job} is left as it is. */
     public static Job trim(Job job) {
         Job kept = new Job();
-        ObjectMeta m = job.getMetadata();
-        ObjectMeta meta = new ObjectMeta();
-        if (m != null) {
-            meta.setName(m.getName());
-            meta.setNamespace(m.getNamespace());
-            meta.setUid(m.getUid());
-            meta.setResourceVersion(m.getResourceVersion());
-            meta.setOwnerReferences(controllers(m.getOwnerReferences()));
+        ObjectMeta meta = GaugeFieldsTrim.identity(job.getMetadata());
+        if (job.getMetadata() != null) {
+            meta.setOwnerReferences(controllers(job.getMetadata().getOwnerReferences()));
         }
         kept.setMetadata(meta);
         if (job.getSpec() != null) {

@@ -21,15 +21,7 @@ final class GaugeFieldsTrim {
     /** A new GitRepo with only the fields above; {@code gitRepo} is left as it is. */
     static GitRepo trim(GitRepo gitRepo) {
         GitRepo kept = new GitRepo();
-        ObjectMeta m = gitRepo.getMetadata();
-        ObjectMeta meta = new ObjectMeta();
-        if (m != null) {
-            meta.setName(m.getName());
-            meta.setNamespace(m.getNamespace());
-            meta.setUid(m.getUid());
-            meta.setResourceVersion(m.getResourceVersion());
-        }
-        kept.setMetadata(meta);
+        kept.setMetadata(identity(gitRepo.getMetadata()));
         GitRepoSpec s = gitRepo.getSpec();
         if (s != null) {
             GitRepoSpec spec = new GitRepoSpec();
@@ -47,5 +39,20 @@ final class GaugeFieldsTrim {
             kept.setStatus(status);
         }
         return kept;
+    }
+
+    /**
+     * What every object metrics-service caches keeps of its metadata: name and namespace (its key), uid (a live
+     * object from a re-created one), resourceVersion (the informer tells an update from a resync by it).
+     */
+    static ObjectMeta identity(ObjectMeta m) {
+        ObjectMeta meta = new ObjectMeta();
+        if (m != null) {
+            meta.setName(m.getName());
+            meta.setNamespace(m.getNamespace());
+            meta.setUid(m.getUid());
+            meta.setResourceVersion(m.getResourceVersion());
+        }
+        return meta;
     }
 }
