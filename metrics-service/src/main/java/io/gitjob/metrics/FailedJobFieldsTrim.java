@@ -4,16 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
-import io.gitjob.gitrepo.GitRepo;
 
 /**
  * What metrics-service's Job informer keeps of each Job (through {@link io.gitjob.support.TrimmedItemStore}): only
- * what {@link FailedJobsLevel} counts from. The GitRepo that controls it (its controller owner reference), the
+ * what {@link FailedJobsLevel} counts from. The GitRepo that controls it (its owner references), the
  * phase ({@link io.gitjob.gitrepo.JobPhase}: the succeeded, failed and active counts, the completion time, each
  * condition's type and status, the backoff limit), and the name, namespace, uid and resourceVersion the informer
  * keys and compares by. A failed Job is kept in the cluster for troubleshooting, so this cache holds one per
@@ -29,7 +27,8 @@ public final class FailedJobFieldsTrim {
         Job kept = new Job();
         ObjectMeta meta = GaugeFieldsTrim.identity(job.getMetadata());
         if (job.getMetadata() != null) {
-            meta.setOwnerReferences(controllers(job.getMetadata().getOwnerReferences()));
+            // Usually one, the controlling GitRepo's; which one controls is JobConventions.gitRepoOf's to tell.
+            meta.setOwnerReferences(job.getMetadata().getOwnerReferences());
         }
         kept.setMetadata(meta);
         if (job.getSpec() != null) {
@@ -55,26 +54,6 @@ public final class FailedJobFieldsTrim {
                 status.setConditions(conditions);
             }
             kept.setStatus(status);
-        }
-        return kept;
-    }
-
-    /** The GitRepo owner references that say they are the controller: the only ones counted by. */
-    private static List<OwnerReference> controllers(List<OwnerReference> references) {
-        List<OwnerReference> kept = new ArrayList<>(1);
-        if (references != null) {
-            for (OwnerReference o : references) {
-                if (GitRepo.KIND.equals(o.getKind()) && GitRepo.API_VERSION.equals(o.getApiVersion())
-                        && Boolean.TRUE.equals(o.getController())) {
-                    OwnerReference ref = new OwnerReference();
-                    ref.setApiVersion(o.getApiVersion());
-                    ref.setKind(o.getKind());
-                    ref.setName(o.getName());
-                    ref.setUid(o.getUid());
-                    ref.setController(true);
-                    kept.add(ref);
-                }
-            }
         }
         return kept;
     }

@@ -29,8 +29,8 @@ import io.gitjob.watcher.CachedGitRepoTrim;
  * What service-support's {@link TrimmedItemStore} costs in CPU: a put (trim, JSON, deflate, and the old copy read
  * back, as the informer asks for it) and a get (inflate, JSON) of a GitRepo shaped like the heap benchmark's
  * (paused, polled, with Fleet's finalizer, conditions and readiness), with the watcher's and job-service's trims,
- * and the bytes a packed GitRepo takes; then a failed Job kept for troubleshooting, whole and as metrics-service's
- * Job cache keeps it. Command:
+ * and the bytes a packed GitRepo takes; then a failed Job kept for troubleshooting and its Pod, whole and as the
+ * Job caches of metrics-service and job-service and job-service's Pod cache keep them. Command:
  * {@code java -cp "$PWD/bench/target/classes:$(cat bench/target/runtime-classpath.txt)" io.gitjob.bench.cache.ItemStoreBench [GitRepos]}
  * (default 5,000), after {@code ./mvnw -B -ntp -q install -DskipTests}.
  */
@@ -56,8 +56,8 @@ public final class ItemStoreBench {
 
     /**
      * A failed Job as job-service makes it (its Pod template from job-service's own factory), kept for
-     * troubleshooting: what a whole one costs on the heap (the heap used before and after holding one per GitRepo,
-     * after a GC: an estimate) against what metrics-service's Job cache keeps of it, packed.
+     * troubleshooting, and its failed Pod: what a whole one costs on the heap (the heap used before and after
+     * holding one per GitRepo, after a GC: an estimate) against what the services' caches keep of it, packed.
      */
     private static void failedJobs(List<GitRepo> gitRepos, KubernetesSerialization serialization) {
         JobFactory factory = new JobFactory(PodTemplate.load(null));

@@ -34,7 +34,8 @@ import io.gitjob.gitrepo.GitRepoStatus;
  */
 public final class DecisionFieldsTrim {
 
-    private static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+    /** kubectl's copy of what it applied last: as large as the object, and read by nothing here. */
+    static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
     private DecisionFieldsTrim() {
     }
@@ -66,7 +67,7 @@ public final class DecisionFieldsTrim {
     }
 
     /** The map without {@code dropped}, null when nothing is left. */
-    private static Map<String, String> copy(Map<String, String> map, String dropped) {
+    static Map<String, String> copy(Map<String, String> map, String dropped) {
         if (map == null || map.isEmpty() || (dropped != null && map.size() == 1 && map.containsKey(dropped))) {
             return null;
         }

@@ -1,8 +1,5 @@
 package io.gitjob.job.cluster;
 
-import java.util.HashMap;
-import java.util.Map;
-
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -24,8 +21,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
  * </ul>
  */
 public final class JobCacheTrim {
-
-    private static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
     private JobCacheTrim() {
     }
@@ -64,11 +59,7 @@ public final class JobCacheTrim {
         kept.setCreationTimestamp(m.getCreationTimestamp());
         kept.setDeletionTimestamp(m.getDeletionTimestamp());
         kept.setLabels(m.getLabels());
-        if (m.getAnnotations() != null) {
-            Map<String, String> annotations = new HashMap<>(m.getAnnotations());
-            annotations.remove(LAST_APPLIED);
-            kept.setAnnotations(annotations);
-        }
+        kept.setAnnotations(DecisionFieldsTrim.copy(m.getAnnotations(), DecisionFieldsTrim.LAST_APPLIED));
         kept.setOwnerReferences(m.getOwnerReferences());
         return kept;
     }

@@ -54,8 +54,8 @@ public final class OwnWrites {
     }
 
     /**
-     * What {@link #observe} found: how far behind the caches are, and the caches as read once nothing was left to wait for (null
-     * otherwise, and when it gave up waiting: the decision is then taken on a fresh read).
+     * What {@link #observe} found: how far behind the caches are, and the caches as read once nothing was left to
+     * wait for (null otherwise, and when it gave up waiting: the decision is then taken on a fresh read).
      */
     public record Observed(Wait behind, Optional<GitRepo> gitRepo, List<Job> jobs) {
     }
